@@ -1,0 +1,63 @@
+package load
+
+import "time"
+
+// Outcome is what the client knows about a request's effect on the system.
+type Outcome uint8
+
+// Outcomes of one operation, as seen at the client boundary.
+const (
+	// Acknowledged: the system answered 2xx; a write must now be durable.
+	Acknowledged Outcome = iota + 1
+	// Failed: the system answered an error, or the request was never sent
+	// (connection refused); a failed write must not count as lost.
+	Failed
+	// Indeterminate: the request timed out or the connection broke after it
+	// was sent; it may or may not have taken effect, and is never counted as
+	// lost nor as acknowledged.
+	Indeterminate
+)
+
+// String returns the outcome's stable name, as used in reports.
+func (o Outcome) String() string {
+	switch o {
+	case Acknowledged:
+		return "acknowledged"
+	case Failed:
+		return "failed"
+	case Indeterminate:
+		return "indeterminate"
+	}
+	return "unknown"
+}
+
+// Op is one operation recorded at the client boundary. Start and End are
+// offsets from the drill's monotonic base time.
+type Op struct {
+	ID       string        `json:"id"`
+	Stream   string        `json:"stream"`
+	Start    time.Duration `json:"start"`
+	End      time.Duration `json:"end"`
+	Code     uint16        `json:"code,omitempty"`
+	Outcome  Outcome       `json:"outcome"`
+	ErrClass string        `json:"err,omitempty"`     // "", "timeout", "refused", "reset", "http", "other"
+	Version  string        `json:"version,omitempty"` // from the X-Version response header, when present
+	Write    bool          `json:"write,omitempty"`   // from a stream with Writes set
+}
+
+// Window aggregates the operations that completed in one 1 s window
+// [Start, Start+1s) of the drill's clock.
+type Window struct {
+	Start         time.Duration `json:"start"`
+	Count         int           `json:"count"`
+	Acknowledged  int           `json:"acknowledged"`
+	Failed        int           `json:"failed"`
+	Indeterminate int           `json:"indeterminate"`
+	// ErrorRate is (Failed+Indeterminate)/Count, 0 when Count is 0.
+	ErrorRate float64       `json:"errorRate"`
+	P50       time.Duration `json:"p50"`
+	P90       time.Duration `json:"p90"`
+	P99       time.Duration `json:"p99"`
+	// Status classes: "2xx", "3xx", "4xx", "5xx", and "error" for no response.
+	Classes map[string]int `json:"classes,omitempty"`
+}

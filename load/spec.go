@@ -1,0 +1,96 @@
+// Package load generates open-model HTTP load with vegeta and records every
+// operation at the client boundary, so verifiers can judge what the system
+// under test acknowledged.
+package load
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Spec describes the load of one drill: one or more named streams that run
+// side by side for Duration.
+type Spec struct {
+	// Duration is how long load runs, counted from the drill's start.
+	Duration time.Duration `yaml:"duration" json:"duration"`
+	// Timeout bounds one request; a request that times out is indeterminate.
+	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+	// Streams are the request streams; each has its own rate and template.
+	Streams []StreamSpec `yaml:"streams" json:"streams"`
+}
+
+// StreamSpec is one request stream: a rate and a request template.
+// In Path, Body and header values, "{id}" is replaced by the operation's
+// unique request id.
+type StreamSpec struct {
+	Name    string            `yaml:"name" json:"name"`
+	Rate    Rate              `yaml:"rate" json:"rate"`
+	Method  string            `yaml:"method,omitempty" json:"method,omitempty"`
+	Path    string            `yaml:"path" json:"path"`
+	Body    string            `yaml:"body,omitempty" json:"body,omitempty"`
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Writes marks a stream whose acknowledged requests are durable writes
+	// that the durability verifier must find again afterwards.
+	Writes bool `yaml:"writes,omitempty" json:"writes,omitempty"`
+}
+
+// Rate is a request rate such as "100/s" or "600/m".
+type Rate struct {
+	Freq int
+	Per  time.Duration
+}
+
+// PerSecond returns the rate as requests per second.
+func (r Rate) PerSecond() float64 {
+	if r.Per <= 0 {
+		return 0
+	}
+	return float64(r.Freq) / r.Per.Seconds()
+}
+
+// String formats the rate as FREQ/UNIT, the form UnmarshalText reads.
+func (r Rate) String() string {
+	switch r.Per {
+	case time.Second:
+		return fmt.Sprintf("%d/s", r.Freq)
+	case time.Minute:
+		return fmt.Sprintf("%d/m", r.Freq)
+	case time.Hour:
+		return fmt.Sprintf("%d/h", r.Freq)
+	}
+	return fmt.Sprintf("%d/%s", r.Freq, r.Per)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (r Rate) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText reads "N/s", "N/m", "N/h", "N/250ms" or a bare "N" (per second).
+func (r *Rate) UnmarshalText(text []byte) error {
+	s := strings.TrimSpace(string(text))
+	num, unit, found := strings.Cut(s, "/")
+	freq, err := strconv.Atoi(strings.TrimSpace(num))
+	if err != nil || freq <= 0 {
+		return fmt.Errorf("rate %q: want a positive whole number of requests such as \"100/s\"", s)
+	}
+	per := time.Second
+	if found {
+		switch u := strings.TrimSpace(unit); u {
+		case "s":
+			per = time.Second
+		case "m":
+			per = time.Minute
+		case "h":
+			per = time.Hour
+		default:
+			d, err := time.ParseDuration(u)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("rate %q: unit %q is not s, m, h or a positive duration", s, u)
+			}
+			per = d
+		}
+	}
+	*r = Rate{Freq: freq, Per: per}
+	return nil
+}

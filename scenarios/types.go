@@ -1,0 +1,88 @@
+// Package scenarios is the drill scenario format: its Go types, strict YAML
+// decoding with file:line:col errors, defaults, validation and JSON Schema.
+package scenarios
+
+import (
+	"time"
+
+	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/sut"
+	"github.com/faultdrill/faultdrill/verify"
+)
+
+// APIVersion is the scenario format version this package reads.
+const APIVersion = "faultdrill/v1"
+
+// Scenario is one drill, as written in a scenario file.
+type Scenario struct {
+	APIVersion string            `yaml:"apiVersion" json:"apiVersion"`
+	Metadata   Metadata          `yaml:"metadata" json:"metadata"`
+	Objectives Objectives        `yaml:"objectives,omitempty" json:"objectives,omitempty"`
+	System     System            `yaml:"system" json:"system"`
+	Load       Load              `yaml:"load" json:"load"`
+	Timeline   []Step            `yaml:"timeline,omitempty" json:"timeline,omitempty"`
+	Rollback   rollback.Spec     `yaml:"rollback,omitempty" json:"rollback,omitempty"`
+	Verify     verify.Spec       `yaml:"verify,omitempty" json:"verify,omitempty"`
+	Vars       map[string]string `yaml:"vars,omitempty" json:"vars,omitempty"`
+
+	// Path is the file the scenario was read from; Dir is its folder,
+	// against which relative paths in commands are resolved.
+	Path string `yaml:"-" json:"-"`
+	Dir  string `yaml:"-" json:"-"`
+}
+
+// Metadata names and describes a scenario.
+type Metadata struct {
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	Owner       string `yaml:"owner,omitempty" json:"owner,omitempty"`
+}
+
+// Objectives are what the drill must achieve to pass.
+type Objectives struct {
+	// RTO is the longest acceptable recovery time.
+	RTO time.Duration `yaml:"rto,omitempty" json:"rto,omitempty"`
+	// RTOFrom is where recovery time is counted from: "rollback-start"
+	// (default) or "fault-onset".
+	RTOFrom string `yaml:"rtoFrom,omitempty" json:"rtoFrom,omitempty"`
+	// RPO is how many acknowledged writes may be lost (default 0).
+	RPO int `yaml:"rpo,omitempty" json:"rpo,omitempty"`
+	// PassScore is the score, 0 to 100, a drill must reach to pass.
+	PassScore int `yaml:"passScore,omitempty" json:"passScore,omitempty"`
+}
+
+// System is the system under test: its services and the links between them.
+type System struct {
+	// Runtime runs the services: "process" (default).
+	Runtime  string                     `yaml:"runtime,omitempty" json:"runtime,omitempty"`
+	Services map[string]sut.ServiceSpec `yaml:"services" json:"services"`
+	Links    []faults.LinkSpec          `yaml:"links,omitempty" json:"links,omitempty"`
+}
+
+// Load is the drill's load: the service it targets and its streams.
+type Load struct {
+	// Target is the service that receives the load.
+	Target    string `yaml:"target" json:"target"`
+	load.Spec `yaml:",inline" json:",inline"`
+}
+
+// Step is one step of the timeline. Exactly one of Deploy, Inject, Heal and
+// Wait is set. A step with At runs at that offset from the drill's start;
+// a step without it runs right after the previous one.
+type Step struct {
+	At     *time.Duration `yaml:"at,omitempty" json:"at,omitempty"`
+	Deploy *Deploy        `yaml:"deploy,omitempty" json:"deploy,omitempty"`
+	Inject *faults.Spec   `yaml:"inject,omitempty" json:"inject,omitempty"`
+	// Heal names a fault injected earlier.
+	Heal string `yaml:"heal,omitempty" json:"heal,omitempty"`
+	// Wait pauses the timeline.
+	Wait time.Duration `yaml:"wait,omitempty" json:"wait,omitempty"`
+}
+
+// Deploy switches a service to a version.
+type Deploy struct {
+	Service string `yaml:"service" json:"service"`
+	Version string `yaml:"version" json:"version"`
+}

@@ -1,0 +1,62 @@
+// Package sut runs the system under test: each service at a chosen version,
+// behind one Runtime interface.
+package sut
+
+import (
+	"context"
+	"time"
+)
+
+// ServiceSpec describes one service of the system under test.
+type ServiceSpec struct {
+	Name string `yaml:"-" json:"name"`
+	// Health is the HTTP path that answers 2xx when the service is ready.
+	Health string `yaml:"health,omitempty" json:"health,omitempty"`
+	// DataDir gives the service a data directory that survives version
+	// switches.
+	DataDir bool `yaml:"dataDir,omitempty" json:"dataDir,omitempty"`
+	// Initial is the version started when the drill begins.
+	Initial string `yaml:"initial" json:"initial"`
+	// Versions are the releases of the service, by name (e.g. v1, v2).
+	Versions map[string]VersionSpec `yaml:"versions" json:"versions"`
+	// StartTimeout bounds the wait for health after a start.
+	StartTimeout time.Duration `yaml:"startTimeout,omitempty" json:"startTimeout,omitempty"`
+	// StopGrace is the time between SIGTERM and SIGKILL on stop.
+	StopGrace time.Duration `yaml:"stopGrace,omitempty" json:"stopGrace,omitempty"`
+}
+
+// VersionSpec says how one version of a service starts. In Command and Env
+// values, ${port}, ${addr}, ${data_dir} and ${link.NAME} (the address a
+// link's proxy listens on) are expanded at start.
+type VersionSpec struct {
+	Command []string          `yaml:"command" json:"command"`
+	Env     map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	// Dir is the working directory; relative paths are resolved against the
+	// scenario file's folder.
+	Dir string `yaml:"dir,omitempty" json:"dir,omitempty"`
+}
+
+// Instance is a running service version.
+type Instance struct {
+	Service string
+	Version string
+	// Addr is host:port the service listens on (stable across versions).
+	Addr string
+	PID  int
+}
+
+// Runtime starts, stops and switches the services of one drill.
+type Runtime interface {
+	// Start brings the service up at the given version and waits for its
+	// health endpoint. vars holds extra ${name} expansions (links).
+	Start(ctx context.Context, service, version string, vars map[string]string) (Instance, error)
+	// Stop stops the service gracefully, then forcibly after its grace.
+	Stop(ctx context.Context, service string) error
+	// Addr returns the address a service listens on; it is allocated before
+	// the first start and kept across versions.
+	Addr(service string) (string, error)
+	// Running returns the running instance of a service, if any.
+	Running(service string) (Instance, bool)
+	// Close stops every service; it is safe to call more than once.
+	Close(ctx context.Context) error
+}
