@@ -1,0 +1,111 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Handler returns the api's HTTP API: the store's routes, forwarded, and
+//
+//	GET /healthz  200 while the process is up
+//	GET /readyz   200 if the store answered its /healthz within ReadyTimeout, else 503
+//
+// Forwarded answers keep the store's 2xx and 4xx; a store 5xx becomes 502,
+// no answer in time 504, any other failure to reach the store 502.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("PUT /entries/{id}", a.defective(a.putEntry))
+	mux.Handle("GET /entries/{id}", a.defective(a.getEntry))
+	mux.Handle("GET /accounts/{account}", a.defective(a.getAccount))
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
+	return labelled(TierAPI, a.cfg.Version, mux)
+}
+
+// defective wraps a data route with the defects that hit any request:
+// the latency regression, then the error spike.
+func (a *API) defective(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d := a.cfg.Defects.Latency; d > 0 && !sleep(r.Context(), d) {
+			return // the client went away
+		}
+		if a.errorSpike.flip() {
+			writeError(w, http.StatusInternalServerError, "api: internal error")
+			return
+		}
+		next(w, r)
+	})
+}
+
+func (a *API) putEntry(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := checkID(id); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	p, err := decodePosting(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if a.lostWrites.flip() {
+		// Acknowledged, never forwarded: the write is lost.
+		writeJSON(w, http.StatusCreated, Entry{ID: id, Account: p.Account, Amount: p.Amount, CreatedAt: time.Now().UTC()})
+		return
+	}
+	body, err := json.Marshal(p)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "api: internal error")
+		return
+	}
+	a.forward(w, r, http.MethodPut, "/entries/"+url.PathEscape(id), body)
+}
+
+func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := checkID(id); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	a.forward(w, r, http.MethodGet, "/entries/"+url.PathEscape(id), nil)
+}
+
+func (a *API) getAccount(w http.ResponseWriter, r *http.Request) {
+	account := r.PathValue("account")
+	if err := checkName("account", account, MaxAccountLen); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	a.forward(w, r, http.MethodGet, "/accounts/"+url.PathEscape(account), nil)
+}
+
+func (a *API) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, Health{Status: "ok", Tier: TierAPI, Version: a.cfg.Version})
+}
+
+func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
+	h := Health{Status: "ready", Tier: TierAPI, Version: a.cfg.Version}
+	store, err := a.storeHealth(r.Context())
+	if err != nil {
+		h.Status, h.Error = "unready", err.Error()
+		writeJSON(w, http.StatusServiceUnavailable, h)
+		return
+	}
+	h.Store = &store
+	writeJSON(w, http.StatusOK, h)
+}
+
+// sleep waits d or until ctx ends, and reports whether it waited d.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

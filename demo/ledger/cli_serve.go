@@ -1,0 +1,132 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+)
+
+const storeUsage = `Usage: ledger store --listen HOST:PORT --data DIR [--version v1] [--defect NAME[=VALUE]]...
+
+Runs the store tier: the ledger's entries in DIR/ledger.db (SQLite, WAL),
+migrated up at start. Stops gracefully on SIGTERM or SIGINT.
+
+Flags:
+  --listen HOST:PORT     address to listen on (required; port 0 picks a free one)
+  --data DIR             data directory, created if missing (required)
+  --version LABEL        release label echoed in X-Version and /healthz (default v1)
+  --defect NAME          plant a store defect (repeatable): double-apply
+
+Example:
+  ledger store --listen 127.0.0.1:7001 --data ./data --version v2 --defect double-apply
+`
+
+const apiUsage = `Usage: ledger api --listen HOST:PORT --store URL [flags]
+
+Runs the api tier: a stateless gateway that forwards to the store.
+/healthz answers while the process is up; /readyz only while the store does.
+Stops gracefully on SIGTERM or SIGINT.
+
+Flags:
+  --listen HOST:PORT     address to listen on (required; port 0 picks a free one)
+  --store URL            the store's base URL, such as http://127.0.0.1:7001 (required)
+  --store-timeout D      bound on one forwarded request; past it the api answers 504 (default 2s)
+  --version LABEL        release label echoed in X-Version and /healthz (default v1)
+  --seed N               seed of the fractional defects, to replay a run (default 1)
+  --defect NAME[=VALUE]  plant an api defect (repeatable):
+                           error-spike[=0.5]   that fraction of requests answered 500, not forwarded
+                           latency[=400ms]     every data request delayed
+                           lost-writes[=0.2]   that fraction of writes answered 201, never forwarded
+
+Example:
+  ledger api --listen 127.0.0.1:7000 --store http://127.0.0.1:7001 --version v2 --defect latency=250ms
+`
+
+func runStore(ctx context.Context, args []string, _, stderr io.Writer) error {
+	fs := newFlagSet("store")
+	var tf tierFlags
+	tf.register(fs, TierStore)
+	data := fs.String("data", "", "data `DIR` holding ledger.db, created if missing (required)")
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := tf.check(positional); err != nil {
+		return err
+	}
+	if *data == "" {
+		return usagef("--data is required, such as --data ./data")
+	}
+	defects, err := tf.defects.plant(TierStore)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr)
+	ln, err := net.Listen("tcp", tf.listen)
+	if err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	st, err := OpenStore(ctx, StoreConfig{DataDir: *data, Version: tf.version, Defects: defects, Logger: logger})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	schema, err := st.SchemaVersion(ctx)
+	if err != nil {
+		ln.Close()
+		return errors.Join(err, st.Close())
+	}
+	logger.Info("ledger store listening", "addr", ln.Addr().String(), "version", tf.version,
+		"schema", schema, "defects", defects.String(), "data", *data)
+	err = Serve(ctx, ln, st.Handler(), logger)
+	if err = errors.Join(err, st.Close()); err == nil {
+		logger.Info("ledger store stopped")
+	}
+	return err
+}
+
+func runAPI(ctx context.Context, args []string, _, stderr io.Writer) error {
+	fs := newFlagSet("api")
+	var tf tierFlags
+	tf.register(fs, TierAPI)
+	store := fs.String("store", "", "the store's base `URL` (required)")
+	timeout := fs.Duration("store-timeout", DefaultStoreTimeout, "bound on one forwarded request")
+	seed := fs.Uint64("seed", 1, "seed of the fractional defects")
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := tf.check(positional); err != nil {
+		return err
+	}
+	switch {
+	case *store == "":
+		return usagef("--store is required, such as --store http://127.0.0.1:7001")
+	case *timeout <= 0:
+		return usagef("--store-timeout must be positive, such as 2s")
+	}
+	defects, err := tf.defects.plant(TierAPI)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr)
+	api, err := NewAPI(APIConfig{StoreURL: *store, StoreTimeout: *timeout, Version: tf.version,
+		Defects: defects, Seed: *seed, Logger: logger})
+	if err != nil {
+		return &usageError{err: err}
+	}
+	defer api.Close()
+	ln, err := net.Listen("tcp", tf.listen)
+	if err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	logger.Info("ledger api listening", "addr", ln.Addr().String(), "version", tf.version,
+		"store", *store, "defects", defects.String(), "seed", *seed)
+	if err := Serve(ctx, ln, api.Handler(), logger); err != nil {
+		return err
+	}
+	logger.Info("ledger api stopped")
+	return nil
+}
