@@ -1,0 +1,44 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"net"
+)
+
+// AddLink puts a toxiproxy proxy named after the link in front of upstream
+// (host:port) and returns the address it listens on: 127.0.0.1 at a free
+// port, kept for the whole drill. Callers dial that address instead of
+// upstream so that faults on the link reach them.
+func (c *Controller) AddLink(ctx context.Context, link LinkSpec, upstream string) (listen string, err error) {
+	if !validName(link.Name, "._-") {
+		return "", fmt.Errorf("%w: name %q must start with a letter or digit and hold only letters, digits and . _ -", ErrInvalidLink, link.Name)
+	}
+	if _, _, err := net.SplitHostPort(upstream); err != nil {
+		return "", fmt.Errorf("%w: %s: upstream %q: %w", ErrInvalidLink, link.Name, upstream, err)
+	}
+	err = c.run(ctx, func() error {
+		c.mu.Lock()
+		closed, exists := c.closed, c.links[link.Name] != ""
+		c.mu.Unlock()
+		switch {
+		case closed:
+			return ErrClosed
+		case exists:
+			return fmt.Errorf("%w: %s", ErrLinkExists, link.Name)
+		}
+		p, err := c.client.CreateProxy(link.Name, "127.0.0.1:0", upstream)
+		if err != nil {
+			return fmt.Errorf("faults: add link %s: %w", link.Name, err)
+		}
+		c.mu.Lock()
+		c.links[link.Name] = p.Listen
+		c.mu.Unlock()
+		listen = p.Listen
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return listen, nil
+}
