@@ -13,7 +13,7 @@ import (
 // Spec describes the load of one drill: one or more named streams that run
 // side by side for Duration.
 type Spec struct {
-	// Duration is how long load runs, counted from the drill's start.
+	// Duration is how long load runs, counted from the start of the load.
 	Duration time.Duration `yaml:"duration" json:"duration"`
 	// Timeout bounds one request; a request that times out is indeterminate.
 	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
