@@ -1,5 +1,3 @@
-// Package scenarios is the drill scenario format: its Go types, strict YAML
-// decoding with file:line:col errors, defaults, validation and JSON Schema.
 package scenarios
 
 import (
@@ -21,7 +19,7 @@ type Scenario struct {
 	Metadata   Metadata          `yaml:"metadata" json:"metadata"`
 	Objectives Objectives        `yaml:"objectives,omitempty" json:"objectives,omitempty"`
 	System     System            `yaml:"system" json:"system"`
-	Load       Load              `yaml:"load" json:"load"`
+	Load       LoadSpec          `yaml:"load" json:"load"`
 	Timeline   []Step            `yaml:"timeline,omitempty" json:"timeline,omitempty"`
 	Rollback   rollback.Spec     `yaml:"rollback,omitempty" json:"rollback,omitempty"`
 	Verify     verify.Spec       `yaml:"verify,omitempty" json:"verify,omitempty"`
@@ -51,6 +49,18 @@ type Objectives struct {
 	RPO int `yaml:"rpo,omitempty" json:"rpo,omitempty"`
 	// PassScore is the score, 0 to 100, a drill must reach to pass.
 	PassScore int `yaml:"passScore,omitempty" json:"passScore,omitempty"`
+	// SLO is the service level the system must return to; recovery is the
+	// first 1 s window from which every window meets it.
+	SLO SLO `yaml:"slo,omitempty" json:"slo,omitempty"`
+}
+
+// SLO is a service level a 1 s load window meets when its error rate and
+// p99 latency are within these limits.
+type SLO struct {
+	// ErrorRate is the highest acceptable error rate (default 1%).
+	ErrorRate rollback.Threshold `yaml:"errorRate,omitempty" json:"errorRate,omitempty"`
+	// P99 is the highest acceptable p99 latency; 0 means no limit.
+	P99 time.Duration `yaml:"p99,omitempty" json:"p99,omitempty"`
 }
 
 // System is the system under test: its services and the links between them.
@@ -61,8 +71,9 @@ type System struct {
 	Links    []faults.LinkSpec          `yaml:"links,omitempty" json:"links,omitempty"`
 }
 
-// Load is the drill's load: the service it targets and its streams.
-type Load struct {
+// LoadSpec is the drill's load: the service it targets and its streams.
+// (It is not named Load: that is the function that reads a scenario file.)
+type LoadSpec struct {
 	// Target is the service that receives the load.
 	Target    string `yaml:"target" json:"target"`
 	load.Spec `yaml:",inline" json:",inline"`

@@ -1,0 +1,107 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// maxFileSize bounds the scenario files Parse accepts.
+const maxFileSize = 1 << 20
+
+// Load reads, decodes, applies defaults and validates a scenario file. An
+// invalid file gives Problems, which match ErrInvalid; a file that cannot be
+// read gives the underlying error, wrapped.
+func Load(path string) (*Scenario, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
+	return Parse(path, src)
+}
+
+// Parse decodes, applies defaults to and validates the scenario in src, as
+// Load does; path names the file in messages and anchors relative paths.
+func Parse(path string, src []byte) (*Scenario, error) {
+	at, problems := check(path, src)
+	if len(problems) > 0 {
+		return nil, problems.err()
+	}
+	// check has rejected duplicate keys already; allowing them here lets
+	// keys after a "<<" merge override the merged ones.
+	var s Scenario
+	opts := []yaml.DecodeOption{yaml.DisallowUnknownField(), yaml.Strict(), yaml.AllowDuplicateMapKey()}
+	if err := yaml.UnmarshalWithOptions(src, &s, opts...); err != nil {
+		return nil, Problems{decodeProblem(path, err)}
+	}
+	s.Path, s.Dir = path, absDir(path)
+	s.ApplyDefaults()
+	if err := validate(&s, path, at).err(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// check parses src and checks its shape against the Scenario type,
+// returning the position of every node, or every problem found.
+func check(path string, src []byte) (positions, Problems) {
+	at1 := func(msg string) Problems { return Problems{{File: path, Line: 1, Col: 1, Message: msg}} }
+	if len(src) > maxFileSize {
+		return nil, at1(fmt.Sprintf("the file is %d bytes; scenario files are limited to %d", len(src), maxFileSize))
+	}
+	file, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return nil, Problems{decodeProblem(path, err)}
+	}
+	docs := documents(file)
+	if len(docs) == 0 {
+		return nil, at1("the file is empty; a scenario needs at least apiVersion, metadata, system and load")
+	}
+	c := newChecker(path)
+	if len(docs) > 1 {
+		c.add(docs[1], "the file holds more than one YAML document; keep one scenario per file")
+	}
+	c.at.record(nil, nodePos(docs[0]))
+	c.value(nil, reflect.TypeFor[Scenario](), docs[0])
+	return c.at, c.out
+}
+
+// documents returns the bodies of the non-empty documents of a file.
+func documents(f *ast.File) []ast.Node {
+	var out []ast.Node
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			out = append(out, d.Body)
+		}
+	}
+	return out
+}
+
+// decodeProblem turns a goccy/go-yaml error into a Problem, at the error's
+// token when it has one, else at the start of the file.
+func decodeProblem(path string, err error) Problem {
+	var yerr yaml.Error
+	if errors.As(err, &yerr) {
+		if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
+			return Problem{File: path, Line: tk.Position.Line, Col: tk.Position.Column, Message: yerr.GetMessage()}
+		}
+		return Problem{File: path, Line: 1, Col: 1, Message: yerr.GetMessage()}
+	}
+	return Problem{File: path, Line: 1, Col: 1, Message: err.Error()}
+}
+
+// absDir is the absolute folder of path, or its folder as given when the
+// working directory is unknown.
+func absDir(path string) string {
+	dir := filepath.Dir(path)
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}

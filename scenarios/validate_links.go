@@ -1,0 +1,63 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// links checks that every link has a unique name and joins two defined
+// services.
+func (v *validator) links() {
+	services := sortedKeys(v.s.System.Services)
+	seen := map[string]fieldPath{}
+	for i, l := range v.s.System.Links {
+		p := pathOf("system", "links").index(i)
+		switch {
+		case l.Name == "":
+			v.addf(p.key("name"), "missing; name the link, such as %q", suggestLinkName(l.From, l.To))
+		case !safeName.MatchString(l.Name):
+			v.addf(p.key("name"), "link name %q %s", l.Name, nameRule)
+		case seen[l.Name] != nil:
+			v.addf(p.key("name"), "link %q is already defined at line %d; give each link its own name", l.Name, v.line(seen[l.Name]))
+		default:
+			seen[l.Name] = p.key("name")
+		}
+		v.serviceRef(p.key("from"), l.From, services, "the service that calls")
+		v.serviceRef(p.key("to"), l.To, services, "the service that is called")
+		if l.From != "" && l.From == l.To {
+			v.addf(p, "from and to are both %q; a link joins two different services", l.From)
+		}
+	}
+}
+
+// oneOf lists the choices for a missing name, " (one of: a, b)", or
+// nothing when there are none.
+func oneOf(choices []string) string {
+	if len(choices) == 0 {
+		return ""
+	}
+	return " (one of: " + strings.Join(choices, ", ") + ")"
+}
+
+// suggestLinkName proposes a name for a link from one service to another.
+func suggestLinkName(from, to string) string {
+	if from == "" || to == "" {
+		return "api-to-store"
+	}
+	return fmt.Sprintf("%s-to-%s", from, to)
+}
+
+// serviceRef checks that name, at p, names a defined service; role says
+// which service is meant when it is missing.
+func (v *validator) serviceRef(p fieldPath, name string, services []string, role string) bool {
+	if name == "" {
+		v.addf(p, "missing; name %s%s", role, oneOf(services))
+		return false
+	}
+	if !slices.Contains(services, name) {
+		v.addf(p, "%s", undefined("service", name, services, "system.services"))
+		return false
+	}
+	return true
+}

@@ -1,0 +1,93 @@
+package scenarios
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/faultdrill/faultdrill/load"
+)
+
+// load checks the load's target, duration, timeout and streams.
+func (v *validator) load() {
+	l := v.s.Load
+	v.serviceRef(pathOf("load", "target"), l.Target, sortedKeys(v.s.System.Services), "the service that receives the load")
+	switch {
+	case l.Duration == 0:
+		v.addf(pathOf("load", "duration"), `missing; set how long load runs, such as "30s"`)
+	case l.Duration < 0:
+		v.negative(pathOf("load", "duration"), l.Duration, `set how long load runs, such as "30s"`)
+	}
+	if l.Timeout < 0 {
+		v.negative(pathOf("load", "timeout"), l.Timeout, `use how long one request may take, such as "2s"`)
+	}
+	if len(l.Streams) == 0 {
+		v.addf(pathOf("load", "streams"), `no streams; define at least one, such as {name: reads, rate: "50/s", path: /}`)
+	}
+	seen := map[string]fieldPath{}
+	for i, st := range l.Streams {
+		p := pathOf("load", "streams").index(i)
+		switch {
+		case st.Name == "":
+			v.addf(p.key("name"), "missing; name the stream, such as writes")
+		case !safeName.MatchString(st.Name):
+			v.addf(p.key("name"), "stream name %q %s; it prefixes every request id", st.Name, nameRule)
+		case seen[st.Name] != nil:
+			v.addf(p.key("name"), "stream %q is already defined at line %d; give each stream its own name", st.Name, v.line(seen[st.Name]))
+		default:
+			seen[st.Name] = p.key("name")
+		}
+		v.stream(p, st)
+	}
+}
+
+// headerName matches an HTTP header name (an RFC 9110 token).
+var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+
+// maxRate is the highest rate one stream may ask for, per second.
+const maxRate = 1_000_000
+
+// stream checks one stream's rate, method, path and headers.
+func (v *validator) stream(p fieldPath, st load.StreamSpec) {
+	switch {
+	case st.Rate.Freq <= 0 || st.Rate.Per <= 0:
+		v.addf(p.key("rate"), `missing; set a rate such as "100/s"`)
+	case st.Rate.PerSecond() > maxRate:
+		v.addf(p.key("rate"), "%s is more than %d/s; one stream cannot send faster", st.Rate, maxRate)
+	}
+	if !slices.Contains(httpMethods(), st.Method) {
+		v.addf(p.key("method"), "%s", unknownValue("HTTP method", st.Method, httpMethods()))
+	}
+	switch {
+	case st.Path == "":
+		v.addf(p.key("path"), `missing; set the request path, such as "/entries/{id}"`)
+	case !strings.HasPrefix(st.Path, "/"):
+		v.addf(p.key("path"), `%q must start with "/", such as "/%s"`, st.Path, st.Path)
+	case strings.ContainsAny(st.Path, " \t\r\n#"):
+		v.addf(p.key("path"), `%q holds a space, a line break or "#"; escape it (%%20) or leave it out`, st.Path)
+	}
+	for _, name := range sortedKeys(st.Headers) {
+		if !headerName.MatchString(name) {
+			v.addf(p.key("headers").key(name), "%q is not a header name; use letters, digits and \"-\", such as Content-Type", name)
+		}
+		if strings.ContainsAny(st.Headers[name], "\r\n\x00") {
+			v.addf(p.key("headers").key(name), "the value holds a line break; keep a header value on one line")
+		}
+	}
+	if st.Writes && !mentionsID(st) {
+		v.addf(p.key("writes"), "no {id} in the path, body or headers; put {id} where the request id goes so each write can be read back")
+	}
+}
+
+// mentionsID reports whether a stream's requests carry the request id.
+func mentionsID(st load.StreamSpec) bool {
+	if strings.Contains(st.Path, "{id}") || strings.Contains(st.Body, "{id}") {
+		return true
+	}
+	for _, h := range st.Headers {
+		if strings.Contains(h, "{id}") {
+			return true
+		}
+	}
+	return false
+}

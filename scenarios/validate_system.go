@@ -1,0 +1,94 @@
+package scenarios
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/faultdrill/faultdrill/sut"
+)
+
+// safeName matches the names of services, versions, links and vars: they
+// end up in file names, proxy names and ${...} references.
+var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// nameRule says what a safe name is made of.
+const nameRule = `may only use letters, digits, "-", "_" and ".", starting with a letter or digit`
+
+// system checks the runtime, the services and the links.
+func (v *validator) system() {
+	sys := v.s.System
+	if !slices.Contains(runtimes(), sys.Runtime) {
+		v.addf(pathOf("system", "runtime"), "%s", unknownValue("runtime", sys.Runtime, runtimes()))
+	}
+	if len(sys.Services) == 0 {
+		v.addf(pathOf("system", "services"), "no services; define at least one, with a version and its command")
+	}
+	for _, name := range sortedKeys(sys.Services) {
+		p := pathOf("system", "services", name)
+		if !safeName.MatchString(name) {
+			v.addf(p, "service name %q %s", name, nameRule)
+		}
+		v.service(p, sys.Services[name])
+	}
+	v.links()
+	v.vars()
+}
+
+// vars checks the names of the scenario's vars.
+func (v *validator) vars() {
+	for _, name := range sortedKeys(v.s.Vars) {
+		p := pathOf("vars", name)
+		switch {
+		case slices.Contains(builtinVars(), name) || strings.HasPrefix(name, "link."):
+			v.addf(p, "${%s} is set by the runtime and cannot be redefined; give the var another name", name)
+		case !safeName.MatchString(name):
+			v.addf(p, "var name %q %s", name, nameRule)
+		}
+	}
+}
+
+// service checks one service and its versions.
+func (v *validator) service(p fieldPath, svc sut.ServiceSpec) {
+	versions := sortedKeys(svc.Versions)
+	switch {
+	case len(versions) == 0:
+		v.addf(p.key("versions"), "no versions; define at least one, such as v1 with its command")
+	case svc.Initial == "":
+		v.addf(p.key("initial"), "missing; name the version to start first%s", oneOf(versions))
+	case !slices.Contains(versions, svc.Initial):
+		v.addf(p.key("initial"), "%s", undefined("version", svc.Initial, versions, p.key("versions").String()))
+	}
+	if !strings.HasPrefix(svc.Health, "/") {
+		v.addf(p.key("health"), "%q must start with \"/\", such as \"/healthz\"", svc.Health)
+	}
+	if svc.StartTimeout < 0 {
+		v.negative(p.key("startTimeout"), svc.StartTimeout, `use how long to wait for health after a start, such as "10s"`)
+	}
+	if svc.StopGrace < 0 {
+		v.negative(p.key("stopGrace"), svc.StopGrace, `use how long to wait between SIGTERM and SIGKILL, such as "5s"`)
+	}
+	for _, name := range versions {
+		vp := p.key("versions").key(name)
+		if !safeName.MatchString(name) {
+			v.addf(vp, "version name %q %s", name, nameRule)
+		}
+		v.version(vp, svc, svc.Versions[name])
+	}
+}
+
+// version checks one version's command and the ${...} references in it.
+func (v *validator) version(p fieldPath, svc sut.ServiceSpec, ver sut.VersionSpec) {
+	if len(ver.Command) == 0 {
+		v.addf(p.key("command"), `empty; give the program and its arguments, such as ["./bin/app", "--listen", "${addr}"]`)
+	} else if strings.TrimSpace(ver.Command[0]) == "" {
+		v.addf(p.key("command").index(0), "empty; the first element is the program to run")
+	}
+	for i, arg := range ver.Command {
+		v.refs(p.key("command").index(i), arg, svc)
+	}
+	for _, k := range sortedKeys(ver.Env) {
+		v.refs(p.key("env").key(k), ver.Env[k], svc)
+	}
+	v.refs(p.key("dir"), ver.Dir, svc)
+}
