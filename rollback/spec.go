@@ -115,3 +115,10 @@ type ActionSpec struct {
 	// Timeout bounds the action; 0 uses the service's start timeout.
 	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
 }
+
+// ParseThreshold reads a threshold as UnmarshalText does.
+func ParseThreshold(s string) (Threshold, error) {
+	var t Threshold
+	err := t.UnmarshalText([]byte(s))
+	return t, err
+}

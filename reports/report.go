@@ -1,0 +1,178 @@
+// Package reports scores a drill and writes what it found: report.json, the
+// versioned record every other format is rendered from, and a summary a
+// person reads on the terminal.
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/verify"
+)
+
+// Schema is the version of the report.json format. Durations and offsets
+// in it are nanoseconds; offsets count from the drill's start.
+const Schema = "faultdrill.report/v1"
+
+// FileName is the report's name inside a drill folder.
+const FileName = "report.json"
+
+// Report is everything a drill found, as written to report.json.
+type Report struct {
+	Schema     string                  `json:"schema"`
+	Drill      Drill                   `json:"drill"`
+	Status     Status                  `json:"status"`
+	Partial    bool                    `json:"partial,omitempty"`
+	Error      string                  `json:"error,omitempty"`
+	Objectives Objectives              `json:"objectives"`
+	Phases     Phases                  `json:"phases"`
+	Measures   Measures                `json:"measures"`
+	Trigger    *rollback.Firing        `json:"trigger,omitempty"`
+	Actions    []rollback.ActionResult `json:"actions,omitempty"`
+	Deploys    []Deploy                `json:"deploys,omitempty"`
+	Faults     []Fault                 `json:"faults,omitempty"`
+	Load       LoadSummary             `json:"load"`
+	Windows    []load.Window           `json:"windows,omitempty"`
+	Verifiers  []verify.Result         `json:"verifiers,omitempty"`
+	Score      Score                   `json:"score"`
+	Outcome    Outcome                 `json:"outcome"`
+}
+
+// Drill identifies one run of a scenario.
+type Drill struct {
+	ID       string `json:"id"`
+	Scenario string `json:"scenario"`
+	File     string `json:"file"`
+	// Digest is the SHA-256 of the scenario file's bytes.
+	Digest  string    `json:"digest"`
+	Seed    uint64    `json:"seed"`
+	Runtime string    `json:"runtime"`
+	Started time.Time `json:"started"`
+	// Duration is how long the whole drill took, set-up and verification
+	// included.
+	Duration time.Duration `json:"duration"`
+	Dir      string        `json:"dir"`
+}
+
+// Status is how a drill ended.
+type Status string
+
+// Statuses.
+const (
+	Passed      Status = "passed"
+	Failed      Status = "failed"
+	Errored     Status = "error"
+	Interrupted Status = "interrupted"
+)
+
+// Objectives are the scenario's objectives as the drill applied them.
+type Objectives struct {
+	RTO          time.Duration `json:"rto"`
+	RTOFrom      string        `json:"rtoFrom"`
+	RPO          int           `json:"rpo"`
+	PassScore    int           `json:"passScore"`
+	SLOErrorRate float64       `json:"sloErrorRate"`
+	SLOP99       time.Duration `json:"sloP99,omitempty"`
+}
+
+// Phases are the offsets at which a drill's milestones happened; a nil
+// phase did not happen.
+type Phases struct {
+	LoadStart     *time.Duration `json:"loadStart,omitempty"`
+	FaultOnset    *time.Duration `json:"faultOnset,omitempty"`
+	FirstBreach   *time.Duration `json:"firstBreach,omitempty"`
+	TriggerFired  *time.Duration `json:"triggerFired,omitempty"`
+	RollbackStart *time.Duration `json:"rollbackStart,omitempty"`
+	RollbackEnd   *time.Duration `json:"rollbackEnd,omitempty"`
+	Recovered     *time.Duration `json:"recovered,omitempty"`
+	LoadEnd       *time.Duration `json:"loadEnd,omitempty"`
+}
+
+// Measures are the figures derived from the phases.
+type Measures struct {
+	// DetectionTime is fault onset to trigger fired.
+	DetectionTime *time.Duration `json:"detectionTime,omitempty"`
+	// RollbackDuration is rollback start to rollback end (every action done,
+	// every redeployed service healthy).
+	RollbackDuration *time.Duration `json:"rollbackDuration,omitempty"`
+	// RTO is the recovery time, counted from Objectives.RTOFrom to Recovered.
+	RTO *time.Duration `json:"rto,omitempty"`
+	// LostWrites is how many acknowledged writes were not found afterwards.
+	LostWrites int `json:"lostWrites"`
+}
+
+// Deploy is a version switch of a service, by the timeline or a rollback.
+type Deploy struct {
+	Service string        `json:"service"`
+	From    string        `json:"from,omitempty"`
+	To      string        `json:"to"`
+	By      string        `json:"by"` // "timeline" or "rollback"
+	Start   time.Duration `json:"start"`
+	End     time.Duration `json:"end"`
+	Error   string        `json:"error,omitempty"`
+}
+
+// Fault is one injected fault and when it was active.
+type Fault struct {
+	Name  string         `json:"name"`
+	Kind  string         `json:"kind"`
+	Link  string         `json:"link"`
+	Start time.Duration  `json:"start"`
+	End   *time.Duration `json:"end,omitempty"`
+}
+
+// LoadSummary counts the operations of the drill.
+type LoadSummary struct {
+	Ops           int     `json:"ops"`
+	Acknowledged  int     `json:"acknowledged"`
+	Failed        int     `json:"failed"`
+	Indeterminate int     `json:"indeterminate"`
+	Rate          float64 `json:"rate"` // achieved requests per second
+	History       string  `json:"history,omitempty"`
+}
+
+// Outcome is the drill's verdict and the exit class a CLI maps to its code.
+type Outcome struct {
+	Passed bool  `json:"passed"`
+	Class  Class `json:"class"`
+	// Reasons say, one sentence each, why the drill failed.
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// Write writes the report as indented JSON to dir/report.json, atomically.
+func Write(dir string, r *Report) (string, error) {
+	path := filepath.Join(dir, FileName)
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("reports: encode: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return "", fmt.Errorf("reports: write: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("reports: write: %w", err)
+	}
+	return path, nil
+}
+
+// Read reads a report.json.
+func Read(path string) (*Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("reports: %s: %w", path, err)
+	}
+	if r.Schema != Schema {
+		return nil, fmt.Errorf("reports: %s: schema %q, this faultdrill reads %q", path, r.Schema, Schema)
+	}
+	return &r, nil
+}
