@@ -1,0 +1,94 @@
+package drill
+
+import (
+	"time"
+
+	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/scenarios"
+)
+
+// measure derives recovery, RTO, detection time, rollback duration and lost
+// writes from the report's phases, windows and verifiers.
+func measure(rep *reports.Report, sc *scenarios.Scenario) {
+	p := &rep.Phases
+	m := &rep.Measures
+	if p.FaultOnset != nil && p.TriggerFired != nil {
+		m.DetectionTime = ptr(*p.TriggerFired - *p.FaultOnset)
+	}
+	if p.RollbackStart != nil && p.RollbackEnd != nil {
+		m.RollbackDuration = ptr(*p.RollbackEnd - *p.RollbackStart)
+	}
+	if p.LoadEnd != nil {
+		from := recoveryFrom(p)
+		if at, ok := Recovered(rep.Windows, from, *p.LoadEnd, meetsSLO(sc.Objectives.SLO)); ok {
+			p.Recovered = &at
+			m.RTO = ptr(max(0, at-rtoOrigin(p, sc.Objectives.RTOFrom)))
+		}
+	}
+	for _, v := range rep.Verifiers {
+		if v.Name == "durability" {
+			if n, ok := v.Evidence["lost"].(int); ok {
+				m.LostWrites = n
+			}
+		}
+	}
+}
+
+// recoveryFrom is the moment from which recovery is looked for: the end of
+// the rollback, or the fault onset when no rollback completed, or the start
+// of the load when nothing was disrupted.
+func recoveryFrom(p *reports.Phases) time.Duration {
+	switch {
+	case p.RollbackEnd != nil:
+		return *p.RollbackEnd
+	case p.FaultOnset != nil:
+		return *p.FaultOnset
+	case p.LoadStart != nil:
+		return *p.LoadStart
+	}
+	return 0
+}
+
+// rtoOrigin is where the RTO is counted from, as the scenario states.
+func rtoOrigin(p *reports.Phases, from string) time.Duration {
+	if from == "fault-onset" || p.RollbackStart == nil {
+		if p.FaultOnset != nil {
+			return *p.FaultOnset
+		}
+		return recoveryFrom(p)
+	}
+	return *p.RollbackStart
+}
+
+// Recovered returns when the system recovered: the start of the first
+// complete 1 s window ending after from such that it and every later
+// complete window before loadEnd meet the SLO (no earlier than from). A
+// system that is still failing when the load ends never recovered.
+func Recovered(windows []load.Window, from, loadEnd time.Duration, meets func(load.Window) bool) (time.Duration, bool) {
+	var at time.Duration
+	found := false
+	for _, w := range windows {
+		if w.Start+time.Second <= from || w.Start+time.Second > loadEnd {
+			continue
+		}
+		if !meets(w) {
+			found = false
+			continue
+		}
+		if !found {
+			at, found = max(w.Start, from), true
+		}
+	}
+	return at, found
+}
+
+// meetsSLO returns the test of a window against the scenario's SLO.
+func meetsSLO(slo scenarios.SLO) func(load.Window) bool {
+	return func(w load.Window) bool {
+		if w.Count == 0 || w.ErrorRate > slo.ErrorRate.Value {
+			return false
+		}
+		return slo.P99 == 0 || w.P99 <= slo.P99
+	}
+}
