@@ -1,0 +1,40 @@
+# faultdrill — run 'make help' for the targets.
+GO      ?= go
+BIN     ?= bin
+SCENARIO ?= scenarios/examples/ledger-bad-release.yaml
+
+export TESTCONTAINERS_RYUK_DISABLED := true
+export CGO_ENABLED := 0
+
+.PHONY: help build demo test bench lint clean
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /' -e 's/: /\t/'
+
+## build: build faultdrill and the demo system (ledger) into bin/
+build:
+	$(GO) build -trimpath -o $(BIN)/faultdrill ./cmd/faultdrill
+	$(GO) build -trimpath -o $(BIN)/ledger ./demo/cmd/ledger
+
+## demo: run the bundled drill on the process runtime (no Docker needed)
+demo: build
+	$(BIN)/faultdrill run $(SCENARIO)
+
+## test: vet and run every test (what CI runs)
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 30m ./...
+
+## bench: run the benchmarks (figures in the README come from here)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+## lint: gofmt and go vet
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+## clean: remove built binaries and drill folders
+clean:
+	rm -rf $(BIN) drills

@@ -1,0 +1,90 @@
+// Command faultdrill runs chaos and rollback drills: declarative scenarios
+// that bring a system up, put it under load, ship a bad change or inject
+// network faults, roll back, and prove with evidence that the system came
+// back without losing data.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// env is every piece of OS state the CLI touches, so that it runs
+// in-process in tests with its exit code asserted.
+type env struct {
+	stdout io.Writer
+	stderr io.Writer
+	// tty is true when stderr is a terminal (live progress refreshes in place).
+	tty bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, tty: isTerminal(os.Stderr)})
+	stop()
+	os.Exit(code)
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, e env) int
+}
+
+func commands() []command {
+	return []command{
+		{"run", "run a drill and write its report", runDrill},
+		{"validate", "check scenario files and report every problem", validate},
+		{"plan", "print a scenario's resolved timeline and defaults, without running it", plan},
+		{"schema", "print the JSON Schema of the scenario format, for editors", schema},
+	}
+}
+
+// run dispatches to a subcommand and returns the exit code.
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stdout)
+		if len(args) == 0 {
+			return exitInvalid
+		}
+		return exitPassed
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], e)
+		}
+	}
+	fmt.Fprintf(e.stderr, "faultdrill: unknown command %q; run 'faultdrill help' for the list.\n", args[0])
+	return exitInvalid
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `faultdrill runs chaos and rollback drills from declarative scenarios.
+
+Usage:
+  faultdrill <command> [flags] [args]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Example:
+  faultdrill run scenarios/examples/ledger-bad-release.yaml
+
+Exit codes: 0 passed, 1 harness error, 2 invalid input, 3 drill failed,
+4 integrity (acknowledged writes lost), 5 RTO missed, 130 interrupted.
+Run 'faultdrill <command> -h' for a command's flags.
+`)
+}

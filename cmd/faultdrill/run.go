@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/faultdrill/faultdrill/drill"
+	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/scenarios"
+)
+
+func runDrill(ctx context.Context, args []string, e env) int {
+	fs := newFlags("run", "FILE", "Run a drill: bring the system up, drive load, walk the timeline, roll back on a\n"+
+		"trigger, verify, and write report.json, journal.jsonl and history.jsonl to a new\ndrill folder. "+
+		"Progress goes to stderr, the summary to stdout.",
+		"faultdrill run --seed 42 scenarios/examples/ledger-bad-release.yaml", e.stderr)
+	out := fs.String("out", "drills", "folder in which the drill folder is created")
+	seed := fs.Uint64("seed", 0, "seed for every random choice (0 picks one; the seed used is in the report)")
+	quiet := fs.Bool("quiet", false, "no live progress")
+	vars := varsFlag{}
+	fs.Var(vars, "var", "override a scenario var, NAME=VALUE (repeatable)")
+	files, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(e.stderr, "faultdrill run: give exactly one scenario file, e.g. faultdrill run scenarios/examples/ledger-bad-release.yaml")
+		return exitInvalid
+	}
+	sc, err := scenarios.Load(files[0])
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitInvalid
+	}
+	opts := drill.Options{OutDir: *out, Seed: *seed, Vars: vars}
+	if !*quiet {
+		opts.Progress = drill.NewProgress(e.stderr, e.tty)
+	}
+	rep, err := drill.Run(ctx, sc, opts)
+	if rep == nil {
+		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
+		if errors.Is(err, drill.ErrUnsupportedRuntime) {
+			return exitInvalid
+		}
+		return exitError
+	}
+	if err != nil && rep.Status != reports.Interrupted {
+		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
+	}
+	writeSummary(e.stdout, rep)
+	return exitCode(rep.Outcome.Class)
+}
+
+func writeSummary(w io.Writer, rep *reports.Report) {
+	_ = reports.WriteSummary(w, rep, rep.Drill.Dir+"/"+reports.FileName)
+}
