@@ -5,6 +5,7 @@ package reports
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -161,6 +162,10 @@ func Write(dir string, r *Report) (string, error) {
 	return path, nil
 }
 
+// ErrSchema means a report.json is of another schema version than this
+// faultdrill reads.
+var ErrSchema = errors.New("unsupported report schema")
+
 // Read reads a report.json.
 func Read(path string) (*Report, error) {
 	b, err := os.ReadFile(path)
@@ -172,7 +177,7 @@ func Read(path string) (*Report, error) {
 		return nil, fmt.Errorf("reports: %s: %w", path, err)
 	}
 	if r.Schema != Schema {
-		return nil, fmt.Errorf("reports: %s: schema %q, this faultdrill reads %q", path, r.Schema, Schema)
+		return nil, fmt.Errorf("reports: %s: schema %q, this faultdrill reads %q: %w", path, r.Schema, Schema, ErrSchema)
 	}
 	return &r, nil
 }

@@ -128,19 +128,19 @@ func rtoComponent(m Measures, o Objectives) Component {
 }
 
 func healthComponent(results []verify.Result) Component {
-	c := Component{Name: "health", Weight: 30}
+	c := Component{Name: "health", Weight: 30, Value: 1, Detail: "no health verifier configured"}
 	for _, v := range results {
 		if v.Name != "health" {
 			continue
 		}
 		healthy, unhealthy := listLen(v.Evidence["healthy"]), listLen(v.Evidence["unhealthy"])
+		c.Value = 0
 		if total := healthy + unhealthy; total > 0 {
 			c.Value = float64(healthy) / float64(total)
 		}
 		c.Detail = v.Summary
 		return c
 	}
-	c.Detail = "health was not verified"
 	return c
 }
 

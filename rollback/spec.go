@@ -4,6 +4,7 @@ package rollback
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -71,30 +72,30 @@ func (t Threshold) MarshalText() ([]byte, error) { return []byte(t.text), nil }
 // UnmarshalText reads "5%", "0.05", "250ms" or "80".
 func (t *Threshold) UnmarshalText(b []byte) error {
 	s := strings.TrimSpace(string(b))
-	switch {
-	case strings.HasSuffix(s, "%"):
+	if strings.HasSuffix(s, "%") {
 		v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-		if err != nil || v < 0 || v > 100 {
+		if err != nil || !finite(v) || v < 0 || v > 100 {
 			return fmt.Errorf("threshold %q: want a percentage between 0%% and 100%%", s)
 		}
 		*t = Threshold{Value: v / 100, Unit: "fraction", text: s}
-	case s != "" && (s[len(s)-1] == 's'):
-		d, err := time.ParseDuration(s)
-		if err != nil || d < 0 {
-			return fmt.Errorf("threshold %q: want a duration such as 250ms", s)
-		}
-		*t = Threshold{Value: d.Seconds(), Unit: "duration", text: s}
-	default:
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v < 0 {
-			return fmt.Errorf("threshold %q: want a percentage (5%%), a duration (250ms) or a number", s)
+		return nil
+	}
+	if v, err := strconv.ParseFloat(s, 64); err == nil {
+		if !finite(v) || v < 0 {
+			return fmt.Errorf("threshold %q: want a positive number", s)
 		}
 		unit := "number"
 		if v <= 1 && strings.Contains(s, ".") {
 			unit = "fraction"
 		}
 		*t = Threshold{Value: v, Unit: unit, text: s}
+		return nil
 	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fmt.Errorf("threshold %q: want a percentage (5%%), a duration (250ms) or a number", s)
+	}
+	*t = Threshold{Value: d.Seconds(), Unit: "duration", text: s}
 	return nil
 }
 
@@ -115,6 +116,8 @@ type ActionSpec struct {
 	// Timeout bounds the action; 0 uses the service's start timeout.
 	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // ParseThreshold reads a threshold as UnmarshalText does.
 func ParseThreshold(s string) (Threshold, error) {

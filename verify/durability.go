@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -65,7 +66,7 @@ func Durability(ctx context.Context, baseURL string, spec DurabilitySpec, ops []
 func ParseRead(read string) (method, path string, err error) {
 	method, path, ok := strings.Cut(strings.TrimSpace(read), " ")
 	path = strings.TrimSpace(path)
-	if !ok || method == "" || !strings.HasPrefix(path, "/") || !strings.Contains(path, "{id}") {
+	if !ok || method == "" || !strings.HasPrefix(path, "/") || !strings.Contains(path, "{id}") || strings.ContainsAny(path, " \t") {
 		return "", "", fmt.Errorf("durability read %q: want \"METHOD /path/{id}\"", read)
 	}
 	return strings.ToUpper(method), path, nil
@@ -112,7 +113,7 @@ func readBack(ctx context.Context, baseURL, method, path string, ids []string, c
 	for range concurrency {
 		wg.Go(func() {
 			for id := range work {
-				present, err := readOne(ctx, client, method, baseURL+strings.ReplaceAll(path, "{id}", id))
+				present, err := readOne(ctx, client, method, baseURL+strings.ReplaceAll(path, "{id}", url.PathEscape(id)))
 				mu.Lock()
 				switch {
 				case err != nil:

@@ -70,9 +70,14 @@ func pollHealthy(ctx context.Context, client *http.Client, url string) string {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		problem = probe(ctx, client, url)
-		if problem == "" {
+		p := probe(ctx, client, url)
+		if p == "" {
 			return ""
+		}
+		// A probe cut off by our own deadline says nothing about the
+		// service: keep the last answer it actually gave.
+		if ctx.Err() == nil || problem == "not checked" {
+			problem = p
 		}
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,238 @@
+package verify_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/verify"
+)
+
+// store is a loopback server that holds a set of entry ids: GET
+// /entries/{id} answers 200 when it holds id, 500 when id is in broken,
+// and 404 otherwise. It counts the reads of each id.
+type store struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	held   map[string]bool
+	broken map[string]bool
+	reads  map[string]int
+	others int // requests that were not GET /entries/{id}
+}
+
+func newStore(held ...string) *store {
+	GinkgoHelper()
+	s := &store{held: map[string]bool{}, broken: map[string]bool{}, reads: map[string]int{}}
+	for _, id := range held {
+		s.held[id] = true
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	DeferCleanup(s.srv.Close)
+	return s
+}
+
+func (s *store) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := strings.CutPrefix(r.URL.Path, "/entries/")
+	if !ok || r.Method != http.MethodGet {
+		s.others++
+		http.Error(w, "no such route", http.StatusMethodNotAllowed)
+		return
+	}
+	s.reads[id]++
+	switch {
+	case s.broken[id]:
+		http.Error(w, "store unavailable", http.StatusInternalServerError)
+	case s.held[id]:
+		_, _ = w.Write([]byte(`{"id":"` + id + `"}`))
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// readsOf returns how many times each id was read.
+func (s *store) readsOf() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.reads))
+	for k, v := range s.reads {
+		out[k] = v
+	}
+	return out
+}
+
+func write(id string, o load.Outcome) load.Op {
+	return load.Op{ID: id, Stream: "writes", Outcome: o, Write: true, Start: time.Second, End: time.Second + 10*time.Millisecond}
+}
+
+func read(id string, o load.Outcome) load.Op {
+	return load.Op{ID: id, Stream: "reads", Outcome: o, Start: time.Second, End: time.Second + 10*time.Millisecond}
+}
+
+var readSpec = verify.DurabilitySpec{Read: "GET /entries/{id}", Concurrency: 2}
+
+var _ = Describe("Durability", func() {
+	// ops: five distinct acknowledged writes (w1 twice), of which the store
+	// lost w5 and w4; one indeterminate and one failed write; acknowledged
+	// and failed non-write ops.
+	var ops []load.Op
+	BeforeEach(func() {
+		ops = []load.Op{
+			write("w5", load.Acknowledged),
+			write("w1", load.Acknowledged),
+			write("w3", load.Acknowledged),
+			write("maybe", load.Indeterminate),
+			write("w4", load.Acknowledged),
+			write("nope", load.Failed),
+			read("r1", load.Acknowledged),
+			read("r2", load.Failed),
+			write("w1", load.Acknowledged),
+			write("w2", load.Acknowledged),
+		}
+	})
+
+	It("fails listing the lost ids sorted when more than the RPO are lost", func(ctx SpecContext) {
+		s := newStore("w1", "w2", "w3", "maybe", "r1")
+		res := verify.Durability(ctx, s.srv.URL, readSpec, ops, 1)
+		Expect(res.Name).To(Equal("durability"))
+		Expect(res.Integrity).To(BeTrue())
+		Expect(res.Verdict).To(Equal(verify.Failure))
+		Expect(res.Evidence).To(HaveKeyWithValue("lostIds", []string{"w4", "w5"}))
+		Expect(res.Evidence).To(HaveKeyWithValue("lost", 2))
+		Expect(res.Evidence).To(HaveKeyWithValue("acknowledged", 5))
+		Expect(res.Evidence).To(HaveKeyWithValue("indeterminate", 1))
+		Expect(res.Evidence).To(HaveKeyWithValue("failed", 1))
+		Expect(res.Evidence).To(HaveKeyWithValue("unverified", 0))
+		Expect(res.Evidence).To(HaveKeyWithValue("rpo", 1))
+		Expect(res.Evidence).NotTo(HaveKey("unverifiedIds"))
+	}, SpecTimeout(5*time.Second))
+
+	It("reads each acknowledged write once and nothing else", func(ctx SpecContext) {
+		s := newStore("w1", "w2", "w3")
+		verify.Durability(ctx, s.srv.URL, readSpec, ops, 0)
+		Expect(s.readsOf()).To(Equal(map[string]int{"w1": 1, "w2": 1, "w3": 1, "w4": 1, "w5": 1}),
+			"indeterminate and failed writes and non-write ops are never read; w1 is read once")
+		Expect(s.others).To(BeZero())
+	}, SpecTimeout(5*time.Second))
+
+	It("succeeds when the lost writes are exactly the RPO", func(ctx SpecContext) {
+		s := newStore("w1", "w2", "w3")
+		res := verify.Durability(ctx, s.srv.URL, readSpec, ops, 2)
+		Expect(res.Verdict).To(Equal(verify.Success))
+		Expect(res.Evidence).To(HaveKeyWithValue("lost", 2))
+		Expect(res.Evidence).To(HaveKeyWithValue("lostIds", []string{"w4", "w5"}), "lost ids are listed even within the RPO")
+	}, SpecTimeout(5*time.Second))
+
+	It("succeeds with an RPO of 0 when nothing is lost", func(ctx SpecContext) {
+		s := newStore("w1", "w2", "w3", "w4", "w5")
+		res := verify.Durability(ctx, s.srv.URL, readSpec, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Success))
+		Expect(res.Evidence).To(HaveKeyWithValue("lost", 0))
+		Expect(res.Evidence).NotTo(HaveKey("lostIds"))
+	}, SpecTimeout(5*time.Second))
+
+	It("fails with an RPO of 0 when a single write is lost", func(ctx SpecContext) {
+		s := newStore("w1", "w2", "w3", "w4")
+		res := verify.Durability(ctx, s.srv.URL, readSpec, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Failure))
+		Expect(res.Evidence).To(HaveKeyWithValue("lostIds", []string{"w5"}))
+	}, SpecTimeout(5*time.Second))
+
+	It("is unknown, listing the ids, when some reads fail otherwise than 404", func(ctx SpecContext) {
+		s := newStore("w1", "w2", "w3", "w4", "w5")
+		s.broken["w4"], s.broken["w2"] = true, true
+		res := verify.Durability(ctx, s.srv.URL, readSpec, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Unknown))
+		Expect(res.Evidence).To(HaveKeyWithValue("unverifiedIds", []string{"w2", "w4"}))
+		Expect(res.Evidence).To(HaveKeyWithValue("unverified", 2))
+		Expect(res.Evidence).To(HaveKeyWithValue("lost", 0))
+	}, SpecTimeout(5*time.Second))
+
+	It("still fails when the lost writes alone exceed the RPO and others are unverified", func(ctx SpecContext) {
+		s := newStore("w1", "w3")
+		s.broken["w2"] = true
+		res := verify.Durability(ctx, s.srv.URL, readSpec, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Failure))
+		Expect(res.Evidence).To(HaveKeyWithValue("lostIds", []string{"w4", "w5"}))
+		Expect(res.Evidence).To(HaveKeyWithValue("unverifiedIds", []string{"w2"}))
+	}, SpecTimeout(5*time.Second))
+
+	It("is unknown when nothing answers at the base URL", func(ctx SpecContext) {
+		base := strings.TrimSuffix(closedURL(), "/healthz")
+		res := verify.Durability(ctx, base, readSpec, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Unknown))
+		Expect(res.Evidence).To(HaveKeyWithValue("unverified", 5))
+	}, SpecTimeout(10*time.Second))
+
+	It("is unknown and reads nothing with a bad read template", func(ctx SpecContext) {
+		s := newStore("w1")
+		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries"}, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Unknown))
+		Expect(res.Summary).NotTo(BeEmpty())
+		Expect(s.readsOf()).To(BeEmpty())
+		Expect(s.others).To(BeZero())
+	}, SpecTimeout(5*time.Second))
+
+	It("succeeds with no writes at all", func(ctx SpecContext) {
+		s := newStore()
+		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}"}, []load.Op{read("r1", load.Acknowledged)}, 0)
+		Expect(res.Verdict).To(Equal(verify.Success))
+		Expect(res.Evidence).To(HaveKeyWithValue("acknowledged", 0))
+		Expect(s.readsOf()).To(BeEmpty())
+	}, SpecTimeout(5*time.Second))
+
+	It("reads many writes with the default concurrency", func(ctx SpecContext) {
+		var many []load.Op
+		var held []string
+		for i := range 200 {
+			id := fmt.Sprintf("id-%03d", i)
+			many = append(many, write(id, load.Acknowledged))
+			if i != 7 {
+				held = append(held, id)
+			}
+		}
+		s := newStore(held...)
+		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}"}, many, 0)
+		Expect(res.Verdict).To(Equal(verify.Failure))
+		Expect(res.Evidence).To(HaveKeyWithValue("lostIds", []string{many[7].ID}))
+		Expect(s.readsOf()).To(HaveLen(200))
+	}, SpecTimeout(5*time.Second))
+})
+
+var _ = Describe("ParseRead", func() {
+	DescribeTable("splits a valid template",
+		func(in, method, path string) {
+			m, p, err := verify.ParseRead(in)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(m).To(Equal(method))
+			Expect(p).To(Equal(path))
+		},
+		Entry("plain", "GET /entries/{id}", "GET", "/entries/{id}"),
+		Entry("lower-case method", "get /entries/{id}", "GET", "/entries/{id}"),
+		Entry("HEAD", "HEAD /v1/items/{id}/raw", "HEAD", "/v1/items/{id}/raw"),
+		Entry("extra spaces", "  GET   /entries/{id}  ", "GET", "/entries/{id}"),
+		Entry("id in the query", "GET /entries?id={id}", "GET", "/entries?id={id}"),
+	)
+
+	DescribeTable("rejects a bad template",
+		func(in string) {
+			_, _, err := verify.ParseRead(in)
+			Expect(err).To(HaveOccurred())
+		},
+		Entry("empty", ""),
+		Entry("no method", "/entries/{id}"),
+		Entry("no path", "GET"),
+		Entry("a relative path", "GET entries/{id}"),
+		Entry("a full URL", "GET http://127.0.0.1/entries/{id}"),
+		Entry("no {id}", "GET /entries"),
+		Entry("a misspelt placeholder", "GET /entries/{ID}"),
+	)
+})
