@@ -43,6 +43,11 @@ type Op struct {
 	ErrClass string        `json:"err,omitempty"`     // "", "timeout", "refused", "reset", "http", "other"
 	Version  string        `json:"version,omitempty"` // from the X-Version response header, when present
 	Write    bool          `json:"write,omitempty"`   // from a stream with Writes set
+	// Key is the key a key-value stream addressed ("{key}"), empty otherwise.
+	Key string `json:"key,omitempty"`
+	// Value is what a write wrote (its request id) or what a read returned
+	// (the X-Value response header); empty when unknown.
+	Value string `json:"value,omitempty"`
 }
 
 // Window aggregates the operations that completed in one 1 s window
