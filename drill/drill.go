@@ -191,7 +191,11 @@ func (r *run) fillReport(cause error) {
 	r.mu.Unlock()
 	if r.history != nil {
 		rep.Windows = r.history.Windows
-		rep.Load = summarizeLoad(r.history, r.sc.Load.Duration)
+		ran := r.sc.Load.Duration
+		if p := rep.Phases; p.LoadStart != nil && p.LoadEnd != nil {
+			ran = *p.LoadEnd - *p.LoadStart
+		}
+		rep.Load = summarizeLoad(r.history, ran)
 		if err := r.writeHistory(); err != nil {
 			r.journal.Add("error", err.Error(), nil)
 		} else {
@@ -294,7 +298,9 @@ func (r *run) writeHistory() error {
 	return f.Close()
 }
 
-func summarizeLoad(h *load.History, d time.Duration) reports.LoadSummary {
+// summarizeLoad counts the operations by outcome; ran is how long the
+// load actually ran.
+func summarizeLoad(h *load.History, ran time.Duration) reports.LoadSummary {
 	s := reports.LoadSummary{Ops: len(h.Ops)}
 	for _, op := range h.Ops {
 		switch op.Outcome {
@@ -306,8 +312,8 @@ func summarizeLoad(h *load.History, d time.Duration) reports.LoadSummary {
 			s.Indeterminate++
 		}
 	}
-	if d > 0 {
-		s.Rate = float64(s.Ops) / d.Seconds()
+	if ran > 0 {
+		s.Rate = float64(s.Ops) / ran.Seconds()
 	}
 	return s
 }
