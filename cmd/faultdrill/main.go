@@ -47,6 +47,7 @@ func commands() []command {
 		{"validate", "check scenario files and report every problem", validate},
 		{"plan", "print a scenario's resolved timeline and defaults, without running it", plan},
 		{"schema", "print the JSON Schema of the scenario format, for editors", schema},
+		{"init", "write a commented starter scenario to edit", initScenario},
 	}
 }
 

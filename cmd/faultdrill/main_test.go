@@ -133,3 +133,29 @@ load:
 		Expect(strings.Count(stdout, "\n")).To(BeNumerically("<", 30), "the summary stays short")
 	}, SpecTimeout(2*time.Minute))
 })
+
+var _ = Describe("faultdrill init", func() {
+	It("writes a starter scenario that validates, and never overwrites a file", func(ctx SpecContext) {
+		dest := filepath.Join(GinkgoT().TempDir(), "my-drill.yaml")
+		code, out, errOut := cli(ctx, "init", dest)
+		Expect(code).To(Equal(exitPassed), errOut)
+		Expect(out).To(ContainSubstring("wrote " + dest))
+
+		src, err := os.ReadFile(dest)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(src)).To(ContainSubstring("ledger: ./bin/ledger"))
+		code, _, errOut = cli(ctx, "validate", dest)
+		Expect(code).To(Equal(exitPassed), errOut)
+
+		code, _, errOut = cli(ctx, "init", dest)
+		Expect(code).To(Equal(exitInvalid))
+		Expect(errOut).To(ContainSubstring("already exists"))
+		again, err := os.ReadFile(dest)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(again).To(Equal(src))
+
+		code, _, errOut = cli(ctx, "init", "--from", "nope.yaml", dest+"2")
+		Expect(code).To(Equal(exitInvalid))
+		Expect(errOut).To(ContainSubstring("ledger-bad-release.yaml"))
+	})
+})
