@@ -2,12 +2,13 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/faultdrill/faultdrill/internal/testbin"
 )
 
 func TestFaultdrill(t *testing.T) {
@@ -19,12 +20,8 @@ func TestFaultdrill(t *testing.T) {
 var ledgerBin string
 
 var _ = BeforeSuite(func() {
-	dir, err := os.MkdirTemp("", "faultdrill-cli-bin-")
+	var err error
+	ledgerBin, err = testbin.Build(testbin.Ledger)
 	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(os.RemoveAll, dir)
-	ledgerBin = filepath.Join(dir, "ledger")
-	cmd := exec.Command("go", "build", "-o", ledgerBin, "github.com/faultdrill/faultdrill/demo/cmd/ledger")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	out, err := cmd.CombinedOutput()
-	Expect(err).NotTo(HaveOccurred(), string(out))
+	DeferCleanup(os.RemoveAll, filepath.Dir(ledgerBin))
 })

@@ -1,0 +1,31 @@
+// Package testbin builds the programs that end-to-end tests run as real
+// processes (the demo system, test harnesses), statically, once per suite.
+package testbin
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+)
+
+// Ledger is the import path of the demo system under test.
+const Ledger = "github.com/faultdrill/faultdrill/demo/cmd/ledger"
+
+// Build compiles the Go package at importPath into a new temporary folder
+// with CGO disabled and returns the binary's path. Remove the folder
+// (filepath.Dir of the path) when done.
+func Build(importPath string) (string, error) {
+	dir, err := os.MkdirTemp("", "faultdrill-bin-")
+	if err != nil {
+		return "", fmt.Errorf("testbin: %w", err)
+	}
+	bin := filepath.Join(dir, filepath.Base(importPath))
+	cmd := exec.Command("go", "build", "-o", bin, importPath)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("testbin: go build %s: %w\n%s", importPath, err, out)
+	}
+	return bin, nil
+}
