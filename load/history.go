@@ -33,21 +33,34 @@ func (o Outcome) String() string {
 
 // Op is one operation recorded at the client boundary. Start and End are
 // offsets from the drill's monotonic base time.
+//
+// Strings that repeat across ops (Stream, Version, Flags, ErrClass and the
+// keys) are shared, and a write's Value is its ID, so that a recorded op
+// costs well under 256 bytes of memory.
 type Op struct {
-	ID       string        `json:"id"`
-	Stream   string        `json:"stream"`
-	Start    time.Duration `json:"start"`
-	End      time.Duration `json:"end"`
-	Code     uint16        `json:"code,omitempty"`
-	Outcome  Outcome       `json:"outcome"`
-	ErrClass string        `json:"err,omitempty"`     // "", "timeout", "refused", "reset", "http", "other"
-	Version  string        `json:"version,omitempty"` // from the X-Version response header, when present
-	Write    bool          `json:"write,omitempty"`   // from a stream with Writes set
+	ID     string        `json:"id"`
+	Stream string        `json:"stream"`
+	Start  time.Duration `json:"start"`
+	End    time.Duration `json:"end"`
+	Code   uint16        `json:"code,omitempty"`
+	// Outcome is what the client knows of the op's effect.
+	Outcome Outcome `json:"outcome"`
+	// Write marks an op of a stream with Writes set.
+	Write bool `json:"write,omitempty"`
+	// HasValue reports that Value is known: always for a write, and for a
+	// read whose response carried X-Value (empty there, the read found
+	// nothing).
+	HasValue bool   `json:"hasValue,omitempty"`
+	ErrClass string `json:"err,omitempty"`     // "", "timeout", "refused", "reset", "http", "other"
+	Version  string `json:"version,omitempty"` // from the X-Version response header, when present
 	// Key is the key a key-value stream addressed ("{key}"), empty otherwise.
 	Key string `json:"key,omitempty"`
-	// Value is what a write wrote (its request id) or what a read returned
-	// (the X-Value response header); empty when unknown.
+	// Value is what a write wrote (its request id, by convention) or what a
+	// read returned (the X-Value response header); see HasValue.
 	Value string `json:"value,omitempty"`
+	// Flags is the X-Flags response header: the feature flags the service
+	// that answered had on; empty when absent.
+	Flags string `json:"flags,omitempty"`
 }
 
 // Window aggregates the operations that completed in one 1 s window

@@ -1,7 +1,7 @@
 package load
 
 import (
-	"hash/fnv"
+	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -21,9 +21,7 @@ type idGen struct {
 }
 
 func newIDGen(seed uint64, stream string) *idGen {
-	h := fnv.New64a()
-	h.Write([]byte(stream))
-	return &idGen{prefix: stream, rng: rand.NewPCG(seed, h.Sum64())}
+	return &idGen{prefix: stream, rng: rand.NewPCG(seed, fnv1a(stream))}
 }
 
 // next returns the next id.
@@ -48,4 +46,65 @@ func (g *idGen) next() string {
 	}
 	buf = append(buf, hex...)
 	return string(buf)
+}
+
+// maxKeyTable is the most keys whose names are formatted once and shared
+// by every op; beyond it each op formats its own.
+const maxKeyTable = 4096
+
+// keyPicker picks the key of each request of a key-value stream: k<n>
+// with n in [0, keys), a fixed hash of the request id scaled into the
+// range. As the ids come from the seeded generator, the same seed gives
+// the same keys; and the recorder finds an op's key again from its id.
+type keyPicker struct {
+	keys  uint64
+	names []string // "k0" … when keys <= maxKeyTable
+}
+
+// newKeyPicker returns the picker over keys keys, or nil when keys is not
+// positive (the stream is not a key-value stream).
+func newKeyPicker(keys int) *keyPicker {
+	if keys <= 0 {
+		return nil
+	}
+	p := &keyPicker{keys: uint64(keys)}
+	if keys <= maxKeyTable {
+		p.names = make([]string, keys)
+		for i := range p.names {
+			p.names[i] = keyName(uint64(i))
+		}
+	}
+	return p
+}
+
+// key returns the key of the request with the given id; "" for a nil
+// picker.
+func (p *keyPicker) key(id string) string {
+	if p == nil {
+		return ""
+	}
+	n, _ := bits.Mul64(mix64(fnv1a(id)), p.keys)
+	if p.names != nil {
+		return p.names[n]
+	}
+	return keyName(n)
+}
+
+func keyName(n uint64) string { return "k" + strconv.FormatUint(n, 10) }
+
+// fnv1a returns the 64-bit FNV-1a hash of s.
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
+}
+
+// mix64 is the SplitMix64 finaliser: it spreads the bits of x so that
+// nearby inputs give unrelated outputs.
+func mix64(x uint64) uint64 {
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }

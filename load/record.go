@@ -10,21 +10,29 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// maxVersions bounds the distinct X-Version values a stream interns.
-const maxVersions = 64
+// maxInterned bounds the distinct values one interner shares.
+const maxInterned = 64
 
 // errNotObserved marks a failed request that never reached the transport,
 // so its typed error is unknown.
 var errNotObserved = errors.New("load: request failed before it was sent")
 
-// streamRecorder turns the vegeta results of one stream into ops.
+// streamRecorder turns the vegeta results of one stream into ops. It is
+// used from one goroutine.
 type streamRecorder struct {
 	name      string
 	write     bool
 	base      time.Time
 	timeout   time.Duration
 	transport *recordingTransport
-	versions  map[string]string // interned X-Version values
+	keys      *keyPicker // nil unless the stream has keys
+	versions  interner   // X-Version values
+	flags     interner   // X-Flags values
+}
+
+func newStreamRecorder(st StreamSpec, base time.Time, timeout time.Duration, transport *recordingTransport, keys *keyPicker) *streamRecorder {
+	return &streamRecorder{name: st.Name, write: st.Writes, base: base, timeout: timeout,
+		transport: transport, keys: keys}
 }
 
 // op converts res; ok is false for a request that was never sent because
@@ -44,20 +52,47 @@ func (s *streamRecorder) op(res *vegeta.Result) (op Op, ok bool) {
 	op.Start = res.Timestamp.Sub(s.base)
 	op.End = op.Start + res.Latency
 	op.Outcome, op.ErrClass = Classify(res.Code, err, res.Code == 0 && res.Latency >= s.timeout)
-	op.Version = s.version(res.Headers.Get(HeaderVersion))
+	op.Version = s.versions.intern(header(res.Headers, HeaderVersion))
+	op.Flags = s.flags.intern(header(res.Headers, HeaderFlags))
+	if op.ID != "" {
+		op.Key = s.keys.key(op.ID)
+	}
+	if s.write {
+		op.Value, op.HasValue = op.ID, op.ID != ""
+	} else if v, ok := res.Headers[HeaderValue]; ok && len(v) > 0 {
+		op.Value, op.HasValue = v[0], true
+	}
 	return op, true
 }
 
-// version returns v, shared with earlier ops that carried the same value.
-func (s *streamRecorder) version(v string) string {
+// header returns the first value of the canonical header key in h.
+func header(h map[string][]string, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// interner shares equal strings, so that a value repeated over thousands
+// of ops is held once. It keeps at most max values (maxInterned when max
+// is 0); others pass through unshared. It is not safe for concurrent use.
+type interner struct {
+	max  int
+	seen map[string]string
+}
+
+func (in *interner) intern(v string) string {
 	if v == "" {
 		return ""
 	}
-	if iv, ok := s.versions[v]; ok {
+	if iv, ok := in.seen[v]; ok {
 		return iv
 	}
-	if len(s.versions) < maxVersions {
-		s.versions[v] = v
+	if in.seen == nil {
+		in.seen = make(map[string]string)
+	}
+	if len(in.seen) < cmp.Or(in.max, maxInterned) {
+		in.seen[v] = v
 	}
 	return v
 }
@@ -87,6 +122,14 @@ func (l *opLog) since(dst []Op, i int) ([]Op, int) {
 	return append(dst, l.ops[i:]...), len(l.ops)
 }
 
+// from returns the ops from index i on, without copying: the log only
+// appends, so they stay as they are until sorted is called.
+func (l *opLog) from(i int) []Op {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ops[i:len(l.ops):len(l.ops)]
+}
+
 // last returns the latest end seen, and whether there is any op.
 func (l *opLog) last() (time.Duration, bool) {
 	l.mu.Lock()
@@ -94,11 +137,15 @@ func (l *opLog) last() (time.Duration, bool) {
 	return l.maxEnd, len(l.ops) > 0
 }
 
-// sorted returns the ops in completion order. Call it once every stream
-// is done.
+// sorted returns the ops in completion order, in a slice without much
+// room to spare (a run that fell short of its rate leaves much of what
+// was set aside unused). Call it once every stream is done.
 func (l *opLog) sorted() []Op {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if spare := cap(l.ops) - len(l.ops); spare > len(l.ops)/16 {
+		l.ops = slices.Clone(l.ops)
+	}
 	slices.SortStableFunc(l.ops, func(a, b Op) int { return cmp.Compare(a.End, b.End) })
 	return l.ops
 }

@@ -2,7 +2,9 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sync"
@@ -32,6 +34,14 @@ type Options struct {
 	// over when load ends, so the last one may cover less than a second.
 	// It must return promptly: Run waits for it.
 	OnWindow func(Window)
+	// HistoryWriter, when set, receives every op as it completes, in the
+	// history format of the package documentation: the ops recorded since
+	// the last write are written every 200 ms, as whole lines, and an end
+	// line when Run returns. A drill that dies keeps the history up to its
+	// last 200 ms, and ReadHistory reads it back. After a write error,
+	// nothing more is written and Run returns an error wrapping it (load
+	// goes on regardless). Run does not close it.
+	HistoryWriter io.Writer
 	// AllowNonLoopback lets Target name a host that is not loopback.
 	AllowNonLoopback bool
 }
@@ -44,14 +54,21 @@ type History struct {
 	// when load ended; they match what OnWindow saw, except for the rare op
 	// delivered more than liveGrace after its window ended.
 	Windows []Window `json:"windows"`
+	// Complete reports that the history holds every op of its run: always
+	// for the History that Run returns; for one that ReadHistory read, that
+	// the file ended with the end line written when Run returned, which a
+	// drill that died did not write.
+	Complete bool `json:"complete"`
 }
 
-// Run sends spec's load to opts.Target: one vegeta attack per stream at a
-// constant rate (open model: requests go out on schedule whatever the
-// answers), for spec.Duration or until ctx is done. It returns every
-// operation it recorded. When ctx is done first, requests in flight are
-// aborted (and recorded as indeterminate), and Run returns the history so
-// far with an error wrapping ctx.Err().
+// Run sends spec's load to opts.Target: one vegeta attack per stream at its
+// rate, constant or ramping (open model: requests go out on schedule
+// whatever the answers), for spec.Duration or until ctx is done. It
+// returns every operation it recorded, and streams them to
+// opts.HistoryWriter when set. When ctx is done first, requests in flight
+// are aborted (and recorded as indeterminate), and Run returns the history
+// so far with an error wrapping ctx.Err(). A failed history write also
+// gives an error, with the full history.
 func Run(ctx context.Context, spec Spec, opts Options) (*History, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
@@ -75,10 +92,11 @@ func Run(ctx context.Context, spec Spec, opts Options) (*History, error) {
 	log := &opLog{ops: make([]Op, 0, expectedOps(spec))}
 	streams := make([]*stream, len(spec.Streams))
 	for i, st := range spec.Streams {
-		streams[i] = newStream(ctx, target, st, opts.Seed, base, timeout)
+		streams[i] = newStream(ctx, target, st, opts.Seed, base, timeout, spec.Duration)
 	}
 	first := windowFloor(time.Since(base))
 	live := startLive(log, base, first, opts.OnWindow)
+	written := startHistoryStream(log, opts.HistoryWriter)
 
 	var wg sync.WaitGroup
 	for _, s := range streams {
@@ -101,19 +119,24 @@ func Run(ctx context.Context, spec Spec, opts Options) (*History, error) {
 		end = max(end, windowFloor(last)+WindowSize)
 	}
 	end = live.finish(end)
+	writeErr := written.finish()
 	ops := log.sorted()
-	h := &History{Ops: ops, Windows: windowsBetween(ops, first, end)}
+	h := &History{Ops: ops, Windows: windowsBetween(ops, first, end), Complete: true}
+	var errs []error
 	if stoppedEarly {
-		return h, fmt.Errorf("load: stopped before the end: %w", ctx.Err())
+		errs = append(errs, fmt.Errorf("load: stopped before the end: %w", ctx.Err()))
 	}
-	return h, nil
+	if writeErr != nil {
+		errs = append(errs, fmt.Errorf("load: history writer: %w", writeErr))
+	}
+	return h, errors.Join(errs...)
 }
 
 // expectedOps estimates how many ops spec produces.
 func expectedOps(spec Spec) int {
 	n := 0.0
 	for _, st := range spec.Streams {
-		n += st.Rate.PerSecond() * spec.Duration.Seconds()
+		n += newRampPacer(st, spec.Duration).hits(spec.Duration)
 	}
 	return int(min(n*1.05+16, maxPrealloc))
 }
@@ -121,14 +144,14 @@ func expectedOps(spec Spec) int {
 // stream is one running request stream.
 type stream struct {
 	name      string
-	rate      Rate
+	pacer     vegeta.Pacer
 	template  *template
 	transport *recordingTransport
 	attacker  *vegeta.Attacker
 	recorder  *streamRecorder
 }
 
-func newStream(ctx context.Context, target *url.URL, st StreamSpec, seed uint64, base time.Time, timeout time.Duration) *stream {
+func newStream(ctx context.Context, target *url.URL, st StreamSpec, seed uint64, base time.Time, timeout, duration time.Duration) *stream {
 	transport := newRecordingTransport(ctx, timeout)
 	client := &http.Client{
 		Transport: transport,
@@ -136,32 +159,38 @@ func newStream(ctx context.Context, target *url.URL, st StreamSpec, seed uint64,
 		// A redirect is an answer like any other: record it, do not follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	tmpl := newTemplate(target, st, seed)
 	return &stream{
 		name:      st.Name,
-		rate:      st.Rate,
-		template:  newTemplate(target, st, seed),
+		pacer:     newRampPacer(st, duration),
+		template:  tmpl,
 		transport: transport,
 		attacker:  vegeta.NewAttacker(vegeta.Client(client), vegeta.MaxBody(0)),
-		recorder: &streamRecorder{name: st.Name, write: st.Writes, base: base, timeout: timeout,
-			transport: transport, versions: make(map[string]string)},
+		recorder:  newStreamRecorder(st, base, timeout, transport, tmpl.keys),
 	}
 }
 
 // attack starts the stream's attack; its results channel closes when it ends.
 func (s *stream) attack(ctx context.Context, duration time.Duration) <-chan *vegeta.Result {
-	pacer := stoppablePacer{
-		ConstantPacer: vegeta.ConstantPacer{Freq: s.rate.Freq, Per: s.rate.Per},
-		duration:      duration,
-		stop:          ctx.Done(),
-	}
+	pacer := stoppablePacer{Pacer: s.pacer, duration: duration, stop: ctx.Done()}
 	return s.attacker.Attack(s.template.target, pacer, duration, s.name)
 }
 
 // drain records every result until the attack ends.
 func (s *stream) drain(results <-chan *vegeta.Result, log *opLog) {
-	for res := range results {
-		if op, ok := s.recorder.op(res); ok {
-			log.add(op)
+	buf := make(chan *vegeta.Result, 1<<16)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for res := range buf {
+			if op, ok := s.recorder.op(res); ok {
+				log.add(op)
+			}
 		}
+	}()
+	for res := range results {
+		buf <- res
 	}
+	close(buf)
+	<-done
 }

@@ -255,6 +255,39 @@ var _ = Describe("Run", func() {
 	}, NodeTimeout(15*time.Second))
 })
 
+var _ = Describe("Run stopped early", func() {
+	It("records reads aborted on reused connections as indeterminate, not refused", func(ctx SpecContext) {
+		var n atomic.Int64
+		target := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) <= 20 {
+				return // the first answers come at once, so connections are reused
+			}
+			select {
+			case <-time.After(5 * time.Second):
+			case <-r.Context().Done():
+			}
+		}))
+		runCtx, cancel := context.WithCancel(ctx)
+		time.AfterFunc(time.Second, cancel)
+
+		h, err := load.Run(runCtx, load.Spec{Duration: 10 * time.Second, Timeout: 8 * time.Second,
+			Streams: []load.StreamSpec{stream("r", "50/s", "/")}}, load.Options{Target: target})
+
+		Expect(err).To(MatchError(context.Canceled))
+		acked := 0
+		for _, op := range h.Ops {
+			Expect(op.ErrClass).NotTo(Equal(load.ClassRefused), "op %s was sent before the end", op.ID)
+			if op.Outcome == load.Acknowledged {
+				acked++
+				continue
+			}
+			Expect(op.Outcome).To(Equal(load.Indeterminate))
+		}
+		Expect(acked).To(Equal(20))
+		Expect(len(h.Ops)).To(BeNumerically(">", 35))
+	}, NodeTimeout(15*time.Second))
+})
+
 // beAcknowledgedWrite matches an acknowledged 200 op of a write stream,
 // answered by the given version, with sane offsets.
 func beAcknowledgedWrite(stream, version string) OmegaMatcher {

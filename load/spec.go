@@ -1,6 +1,3 @@
-// Package load generates open-model HTTP load with vegeta and records every
-// operation at the client boundary, so verifiers can judge what the system
-// under test acknowledged.
 package load
 
 import (
@@ -23,17 +20,29 @@ type Spec struct {
 
 // StreamSpec is one request stream: a rate and a request template.
 // In Path, Body and header values, "{id}" is replaced by the operation's
-// unique request id.
+// unique request id and, when Keys is set, "{key}" by the key it addresses.
 type StreamSpec struct {
-	Name    string            `yaml:"name" json:"name"`
-	Rate    Rate              `yaml:"rate" json:"rate"`
-	Method  string            `yaml:"method,omitempty" json:"method,omitempty"`
-	Path    string            `yaml:"path" json:"path"`
-	Body    string            `yaml:"body,omitempty" json:"body,omitempty"`
-	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	Name string `yaml:"name" json:"name"`
+	// Rate is the stream's rate, or its starting rate when RampTo is set.
+	Rate Rate `yaml:"rate" json:"rate"`
+	// RampTo, when set, makes the rate go linearly from Rate to RampTo over
+	// RampOver, and then hold at RampTo. It may be lower than Rate.
+	RampTo Rate `yaml:"rampTo,omitempty" json:"rampTo,omitzero"`
+	// RampOver is how long the ramp lasts; 0 means the whole duration of
+	// the load. A ramp longer than the load is cut short by its end.
+	RampOver time.Duration     `yaml:"rampOver,omitempty" json:"rampOver,omitempty"`
+	Method   string            `yaml:"method,omitempty" json:"method,omitempty"`
+	Path     string            `yaml:"path" json:"path"`
+	Body     string            `yaml:"body,omitempty" json:"body,omitempty"`
+	Headers  map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Writes marks a stream whose acknowledged requests are durable writes
-	// that the durability verifier must find again afterwards.
+	// that the durability verifier must find again afterwards. By
+	// convention a write writes its request id ("{id}") as the value.
 	Writes bool `yaml:"writes,omitempty" json:"writes,omitempty"`
+	// Keys, when positive, makes the stream a key-value stream over the
+	// keys k0 … k<Keys-1>: each request addresses one, drawn from a
+	// generator seeded with the run's seed, and "{key}" is replaced by it.
+	Keys int `yaml:"keys,omitempty" json:"keys,omitempty"`
 }
 
 // Rate is a request rate such as "100/s" or "600/m".
@@ -41,6 +50,9 @@ type Rate struct {
 	Freq int
 	Per  time.Duration
 }
+
+// IsZero reports an unset rate (no ramp, for StreamSpec.RampTo).
+func (r Rate) IsZero() bool { return r == Rate{} }
 
 // PerSecond returns the rate as requests per second.
 func (r Rate) PerSecond() float64 {

@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -14,8 +15,18 @@ import (
 // vegetaSeqHeader is the header in which vegeta sends Result.Seq.
 const vegetaSeqHeader = "X-Vegeta-Seq"
 
-// errStopped marks a request that the run's end kept from being sent.
-var errStopped = errors.New("load: run stopped before the request was sent")
+// maxIdleConns is how many idle connections a stream keeps, as vegeta's
+// own default: under a rate it cannot sustain, vegeta adds workers, and
+// each would otherwise open its own connection.
+const maxIdleConns = 10000
+
+// Errors of requests the run's end cut short.
+var (
+	// errStopped marks a request that the run's end kept from being sent.
+	errStopped = errors.New("load: run stopped before the request was sent")
+	// errAborted marks a request in flight when the run ended.
+	errAborted = errors.New("load: request aborted by the end of the run")
+)
 
 // flight is what the transport saw of one request: vegeta keeps only the
 // text of errors, so the typed error is kept here for Classify.
@@ -26,36 +37,50 @@ type flight struct {
 }
 
 // recordingTransport sends the requests of one stream and remembers, per
-// vegeta sequence number, the request id and the typed error of each. It
-// also aborts requests in flight when the run's context is done.
+// vegeta sequence number, the request id and the typed error of each. When
+// the run's context is done it sends nothing more and aborts the requests
+// in flight, by closing every connection it opened.
 type recordingTransport struct {
 	base *http.Transport
 	stop context.Context
 
 	mu      sync.Mutex
 	flights map[uint64]*flight
+
+	connMu  sync.Mutex
+	conns   map[*trackedConn]struct{}
+	aborted bool
 }
 
 func newRecordingTransport(stop context.Context, timeout time.Duration) *recordingTransport {
 	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
-	return &recordingTransport{
-		base: &http.Transport{
-			Proxy:               nil, // never route load through a proxy from the environment
-			DialContext:         dialer.DialContext,
-			MaxIdleConnsPerHost: 1024,
-			IdleConnTimeout:     30 * time.Second,
-			TLSHandshakeTimeout: timeout,
-			DisableCompression:  true,
-		},
+	t := &recordingTransport{
 		stop:    stop,
 		flights: make(map[uint64]*flight),
+		conns:   make(map[*trackedConn]struct{}),
 	}
+	t.base = &http.Transport{
+		Proxy: nil, // never route load through a proxy from the environment
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return t.track(conn)
+		},
+		MaxIdleConnsPerHost: maxIdleConns,
+		IdleConnTimeout:     30 * time.Second,
+		TLSHandshakeTimeout: timeout,
+		DisableCompression:  true,
+	}
+	context.AfterFunc(stop, t.abort)
+	return t
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	f := &flight{id: req.Header.Get(HeaderRequestID)}
-	if seq, err := strconv.ParseUint(req.Header.Get(vegetaSeqHeader), 10, 64); err == nil {
+	f := &flight{id: header(req.Header, HeaderRequestID)}
+	if seq, err := strconv.ParseUint(header(req.Header, vegetaSeqHeader), 10, 64); err == nil {
 		t.mu.Lock()
 		t.flights[seq] = f
 		t.mu.Unlock()
@@ -67,16 +92,17 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		f.err, f.notSent = errStopped, true
 		return nil, errStopped
 	}
-	ctx, cancel := context.WithCancel(req.Context())
-	release := context.AfterFunc(t.stop, cancel)
-	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	resp, err := t.base.RoundTrip(req)
 	if err != nil {
-		release()
-		cancel()
+		if t.stop.Err() != nil {
+			// Aborted by the run's end: it may have been sent, whatever
+			// the error says (a retry of it was refused, for instance).
+			err = fmt.Errorf("%w (%v)", errAborted, err)
+		}
 		f.err = err
 		return nil, err
 	}
-	resp.Body = &recordingBody{ReadCloser: resp.Body, f: f, release: release, cancel: cancel}
+	resp.Body = &recordingBody{ReadCloser: resp.Body, f: f}
 	return resp, nil
 }
 
@@ -90,15 +116,56 @@ func (t *recordingTransport) take(seq uint64) *flight {
 	return f
 }
 
+// track registers a new connection, or closes it when the run is over.
+func (t *recordingTransport) track(conn net.Conn) (net.Conn, error) {
+	tc := &trackedConn{Conn: conn, t: t}
+	t.connMu.Lock()
+	defer t.connMu.Unlock()
+	if t.aborted {
+		conn.Close()
+		return nil, errStopped
+	}
+	t.conns[tc] = struct{}{}
+	return tc, nil
+}
+
+func (t *recordingTransport) forget(tc *trackedConn) {
+	t.connMu.Lock()
+	delete(t.conns, tc)
+	t.connMu.Unlock()
+}
+
+// abort closes every connection, so that requests in flight end now.
+func (t *recordingTransport) abort() {
+	t.connMu.Lock()
+	t.aborted = true
+	conns := t.conns
+	t.conns = nil
+	t.connMu.Unlock()
+	for tc := range conns {
+		tc.Conn.Close()
+	}
+}
+
 // close releases idle connections.
 func (t *recordingTransport) close() { t.base.CloseIdleConnections() }
+
+// trackedConn is a connection the transport can close when the run ends.
+type trackedConn struct {
+	net.Conn
+	t    *recordingTransport
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() { c.t.forget(c) })
+	return c.Conn.Close()
+}
 
 // recordingBody keeps the first error met while reading a response body.
 type recordingBody struct {
 	io.ReadCloser
-	f       *flight
-	release func() bool
-	cancel  context.CancelFunc
+	f *flight
 }
 
 func (b *recordingBody) Read(p []byte) (int, error) {
@@ -107,11 +174,4 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 		b.f.err = err
 	}
 	return n, err
-}
-
-func (b *recordingBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.release()
-	b.cancel()
-	return err
 }

@@ -57,6 +57,13 @@ func (st StreamSpec) problems() []string {
 	case perSec > maxRate:
 		out = append(out, fmt.Sprintf("rate %s: at most %d/s per stream", st.Rate, maxRate))
 	}
+	out = append(out, st.rampProblems()...)
+	switch {
+	case st.Keys < 0:
+		out = append(out, fmt.Sprintf("keys %d: want a positive number of keys, or none", st.Keys))
+	case st.Keys == 0 && st.mentions(keyPlaceholder):
+		out = append(out, "{key} is used but keys is not set: set keys to the number of keys to spread requests over")
+	}
 	if st.Method != "" && !isToken(st.Method) {
 		out = append(out, fmt.Sprintf("method %q: not an HTTP method", st.Method))
 	}
@@ -75,6 +82,39 @@ func (st StreamSpec) problems() []string {
 		}
 	}
 	return out
+}
+
+// rampProblems lists what is wrong with a stream's ramp, as sentences.
+func (st StreamSpec) rampProblems() []string {
+	var out []string
+	switch perSec := st.RampTo.PerSecond(); {
+	case st.RampTo.IsZero():
+		if st.RampOver != 0 {
+			out = append(out, fmt.Sprintf("rampOver %s: set rampTo, the rate to ramp to", st.RampOver))
+		}
+	case st.RampTo.Freq <= 0 || st.RampTo.Per <= 0:
+		out = append(out, fmt.Sprintf("rampTo %s: want a positive rate such as \"500/s\"", st.RampTo))
+	case perSec > maxRate:
+		out = append(out, fmt.Sprintf("rampTo %s: at most %d/s per stream", st.RampTo, maxRate))
+	}
+	if st.RampOver < 0 {
+		out = append(out, fmt.Sprintf("rampOver %s: want a positive duration, or none to ramp over the whole load", st.RampOver))
+	}
+	return out
+}
+
+// mentions reports whether the stream's path, body or a header value
+// holds placeholder.
+func (st StreamSpec) mentions(placeholder string) bool {
+	if strings.Contains(st.Path, placeholder) || strings.Contains(st.Body, placeholder) {
+		return true
+	}
+	for _, v := range st.Headers {
+		if strings.Contains(v, placeholder) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseTarget checks the base URL of the service under load: an absolute

@@ -62,6 +62,16 @@ var _ = Describe("Run's guards", func() {
 		Expect(h.Ops).To(BeEmpty())
 	})
 
+	It("accepts a ramp, down as well as up, and keys", func() {
+		spec := good()
+		spec.Streams[0].RampTo = load.Rate{Freq: 1, Per: time.Second}
+		spec.Streams[0].Keys = 3
+		spec.Streams[0].Path = "/kv/{key}"
+		Expect(spec.Validate()).To(Succeed())
+		spec.Streams[0].RampOver = time.Hour
+		Expect(spec.Validate()).To(Succeed(), "a ramp longer than the load is cut short")
+	})
+
 	DescribeTable("refuses a spec that cannot run",
 		func(mutate func(*load.Spec), problems int) {
 			spec := good()
@@ -86,6 +96,15 @@ var _ = Describe("Run's guards", func() {
 		Entry("relative path", func(s *load.Spec) { s.Streams[0].Path = "kv/{id}" }, 1),
 		Entry("header with a line break", func(s *load.Spec) { s.Streams[0].Headers = map[string]string{"X-A": "1\r\nX-B: 2"} }, 1),
 		Entry("bad header name", func(s *load.Spec) { s.Streams[0].Headers = map[string]string{"X A": "1"} }, 1),
+		Entry("rampOver without rampTo", func(s *load.Spec) { s.Streams[0].RampOver = time.Second }, 1),
+		Entry("zero-frequency rampTo", func(s *load.Spec) { s.Streams[0].RampTo = load.Rate{Freq: 0, Per: time.Second} }, 1),
+		Entry("rampTo too high", func(s *load.Spec) { s.Streams[0].RampTo = load.Rate{Freq: 5, Per: time.Microsecond} }, 1),
+		Entry("negative rampOver", func(s *load.Spec) {
+			s.Streams[0].RampTo = load.Rate{Freq: 5, Per: time.Second}
+			s.Streams[0].RampOver = -time.Second
+		}, 1),
+		Entry("negative keys", func(s *load.Spec) { s.Streams[0].Keys = -1 }, 1),
+		Entry("{key} without keys", func(s *load.Spec) { s.Streams[0].Body = `{"k":"{key}"}` }, 1),
 		Entry("every problem at once", func(s *load.Spec) {
 			s.Duration = -time.Second
 			s.Streams[0].Rate = load.Rate{}
