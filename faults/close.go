@@ -12,10 +12,10 @@ import (
 // success it returns nil. Pass a ctx that is still live on shutdown paths
 // (e.g. context.WithoutCancel with a timeout).
 func (c *Controller) Close(ctx context.Context) error {
-	return c.run(ctx, c.close)
+	return c.run(ctx, func() error { return c.close(ctx) })
 }
 
-func (c *Controller) close() error {
+func (c *Controller) close(ctx context.Context) error {
 	c.mu.Lock()
 	c.closed = true
 	stopped := c.stopped
@@ -23,7 +23,7 @@ func (c *Controller) close() error {
 	if stopped {
 		return nil
 	}
-	errs := []error{c.healAll()}
+	errs := []error{c.healAll(ctx)}
 	errs = append(errs, c.deleteProxies()...)
 	if c.server != nil {
 		errs = append(errs, c.stopServer())
@@ -41,7 +41,8 @@ func (c *Controller) close() error {
 }
 
 // deleteProxies deletes the proxy of every link; deleting a proxy also
-// reverts the faults still on it.
+// reverts the faults still on it. On a remote server each deletion is
+// written to the ledger.
 func (c *Controller) deleteProxies() []error {
 	c.mu.Lock()
 	names := make([]string, 0, len(c.links))
@@ -60,6 +61,9 @@ func (c *Controller) deleteProxies() []error {
 		delete(c.links, name)
 		c.mu.Unlock()
 		errs = append(errs, c.forgetLink(name))
+		if c.server == nil {
+			errs = append(errs, c.ledger.append(c.linkEntry(ActionUnlink, name)))
+		}
 	}
 	return errs
 }

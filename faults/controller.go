@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -19,24 +20,36 @@ type Options struct {
 	// crashed drill can be cleaned up later. Empty: no ledger.
 	LedgerPath string
 	// Remote, if set, is the URL (or host:port) of a toxiproxy server to
-	// use instead of an embedded one. Proxies are still created listening
-	// on 127.0.0.1, so it must run on this host for now.
+	// use instead of an embedded one, such as one the user already runs or
+	// one in a container.
 	Remote string
+	// ListenHost is the host (an IP address or a name) that link proxies
+	// listen on; default DefaultListenHost. A toxiproxy server in a
+	// container needs "0.0.0.0" so that other containers reach its proxies.
+	ListenHost string
+	// Processes applies process faults (pause, kill, restart); without it
+	// they fail with ErrNoProcessTarget. *sut.Process is one.
+	Processes ProcessTarget
 	// OnAutoHeal, if set, is called from its own goroutine when a fault with
 	// a Duration was healed by its timer (err nil) or failed to heal.
 	OnAutoHeal func(s Spec, err error)
 }
 
-// Controller owns the toxiproxy side of one drill: a proxy per link and
-// the faults injected on them. It is safe for concurrent use.
+// Controller owns the faults of one drill: a toxiproxy proxy per link, the
+// network faults and partitions injected on them, and the process faults
+// applied through Options.Processes. Every fault goes through the same
+// Inject, Heal and ledger path. It is safe for concurrent use.
 //
-// Operations that talk to toxiproxy run one at a time, each to completion:
-// when ctx ends first the call returns ctx's error while the operation goes
-// on in the background, and Active shows its outcome. (The toxiproxy
-// client takes no context; each request is bounded by its 30 s timeout.)
+// Operations run one at a time, each to completion: when ctx ends first the
+// call returns ctx's error while the operation goes on in the background,
+// and Active shows its outcome. (The toxiproxy client takes no context;
+// each request is bounded by its 30 s timeout. Process faults get ctx, so
+// an ended ctx cuts a restart's wait for health short.)
 type Controller struct {
 	client     *tpclient.Client
 	api        string
+	listenHost string
+	procs      ProcessTarget
 	server     *embedded // nil with a remote server
 	ledger     *ledger   // nil without a ledger path
 	onAutoHeal func(Spec, error)
@@ -63,7 +76,13 @@ func Start(ctx context.Context, opts Options) (*Controller, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("faults: start: %w", err)
 	}
+	host := cmp.Or(opts.ListenHost, DefaultListenHost)
+	if net.ParseIP(host) == nil && !validName(host, ".-") {
+		return nil, fmt.Errorf("%w: listen host %q is neither an IP address nor a host name", ErrInvalidOption, host)
+	}
 	c := &Controller{
+		listenHost: host,
+		procs:      opts.Processes,
 		onAutoHeal: opts.OnAutoHeal,
 		token:      make(chan struct{}, 1),
 		links:      map[string]string{},
@@ -97,6 +116,9 @@ func Start(ctx context.Context, opts Options) (*Controller, error) {
 	}
 	return c, nil
 }
+
+// DefaultListenHost is the host link proxies listen on by default.
+const DefaultListenHost = "127.0.0.1"
 
 // stopTimeout bounds the shutdown of the embedded API server.
 const stopTimeout = 5 * time.Second
@@ -167,14 +189,17 @@ func await(ctx context.Context, fn func() error) error {
 	}
 }
 
-// entry is a ledger line about s on this controller's server.
+// entry is a ledger line about s: on this controller's toxiproxy server
+// for a network fault, on a service for a process fault.
 func (c *Controller) entry(a Action, s Spec) LedgerEntry {
-	return LedgerEntry{
-		Time:     time.Now(),
-		Action:   a,
-		Fault:    s,
-		API:      c.api,
-		Proxy:    s.Link,
-		Embedded: c.server != nil,
+	e := LedgerEntry{Time: time.Now(), Action: a, Fault: s}
+	if !s.OnService() {
+		e.API, e.Proxy, e.Embedded = c.api, s.Link, c.server != nil
 	}
+	return e
+}
+
+// linkEntry is a ledger line about the proxy of a link.
+func (c *Controller) linkEntry(a Action, link string) LedgerEntry {
+	return LedgerEntry{Time: time.Now(), Action: a, API: c.api, Proxy: link, Embedded: c.server != nil}
 }

@@ -2,14 +2,17 @@ package faults
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 )
 
 // AddLink puts a toxiproxy proxy named after the link in front of upstream
-// (host:port) and returns the address it listens on: 127.0.0.1 at a free
-// port, kept for the whole drill. Callers dial that address instead of
-// upstream so that faults on the link reach them.
+// (host:port) and returns the address it listens on: Options.ListenHost
+// (default 127.0.0.1) at a free port, kept for the whole drill. Callers dial
+// that address instead of upstream so that faults on the link reach them.
+// On a remote server the link is written to the ledger first, so that a
+// cleanup after a crash can delete its proxy.
 func (c *Controller) AddLink(ctx context.Context, link LinkSpec, upstream string) (listen string, err error) {
 	if !validName(link.Name, "._-") {
 		return "", fmt.Errorf("%w: name %q must start with a letter or digit and hold only letters, digits and . _ -", ErrInvalidLink, link.Name)
@@ -27,9 +30,19 @@ func (c *Controller) AddLink(ctx context.Context, link LinkSpec, upstream string
 		case exists:
 			return fmt.Errorf("%w: %s", ErrLinkExists, link.Name)
 		}
-		p, err := c.client.CreateProxy(link.Name, "127.0.0.1:0", upstream)
+		if c.server == nil {
+			if err := c.ledger.append(c.linkEntry(ActionLink, link.Name)); err != nil {
+				return err
+			}
+		}
+		p, err := c.client.CreateProxy(link.Name, net.JoinHostPort(c.listenHost, "0"), upstream)
 		if err != nil {
-			return fmt.Errorf("faults: add link %s: %w", link.Name, err)
+			err = fmt.Errorf("faults: add link %s: %w", link.Name, err)
+			if c.server == nil {
+				// Not ours: a later cleanup must not delete a proxy of that name.
+				return errors.Join(err, c.ledger.append(c.linkEntry(ActionUnlink, link.Name)))
+			}
+			return err
 		}
 		c.mu.Lock()
 		c.links[link.Name] = p.Listen

@@ -10,27 +10,20 @@ type toxic struct {
 }
 
 // toxicsFor returns the toxics that realise s (with defaults filled) on its
-// link; a Down fault has none, since it disables the proxy instead. Toxic
-// names are the fault name plus the stream, so they are unique per proxy as
-// long as fault names are.
+// link: one per chosen stream. Kinds that are not toxics (down, process
+// kinds) have none. Toxic names are the fault name plus the stream, so they
+// are unique per proxy as long as fault names are.
 func toxicsFor(s Spec) []toxic {
-	var kind string
-	var attrs map[string]any
-	switch s.Kind {
-	case Latency:
-		kind = "latency"
-		attrs = map[string]any{"latency": s.Latency.Milliseconds(), "jitter": s.Jitter.Milliseconds()}
-	case Blackhole:
-		kind = "timeout"
-		attrs = map[string]any{"timeout": 0} // 0: hold the connection open, drop the data
-	default:
+	k, ok := lookup(s.Kind)
+	if !ok || k.toxic == nil {
 		return nil
 	}
+	typ, attrs := k.toxic(s)
 	out := make([]toxic, 0, 2)
 	for _, stream := range streams(s.Direction) {
 		out = append(out, toxic{
 			name:     s.Name + "_" + stream,
-			kind:     kind,
+			kind:     typ,
 			stream:   stream,
 			toxicity: float32(s.Toxicity),
 			attrs:    attrs,
