@@ -4,14 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/faultdrill/faultdrill/faults"
 )
 
 // Sentinel errors of the process runtime; match them with errors.Is.
 var (
 	// ErrBadSpec marks an invalid service spec or runtime option.
 	ErrBadSpec = errors.New("invalid spec")
-	// ErrUnknownService is returned for a service name that is not in the spec.
-	ErrUnknownService = errors.New("unknown service")
+	// ErrUnknownService is returned for a service name that is not in the
+	// spec. It is faults.ErrUnknownService, so that the fault controller
+	// knows a process fault changed nothing.
+	ErrUnknownService = faults.ErrUnknownService
 	// ErrUnknownVersion is returned for a version a service does not have.
 	ErrUnknownVersion = errors.New("unknown version")
 	// ErrRunning is returned by Start when the service is already running
@@ -36,6 +40,10 @@ var (
 	// ErrStopTimeout is returned by Stop when a process survives SIGKILL for
 	// longer than the runtime waits.
 	ErrStopTimeout = errors.New("process did not exit after SIGKILL")
+	// ErrNotRunning is returned by Pause, Kill and Restart for a service
+	// that is not running (or never ran). It is faults.ErrNotRunning, so
+	// that the fault controller knows nothing was changed.
+	ErrNotRunning = faults.ErrNotRunning
 	// ErrUnknownVar marks a ${name} with no value.
 	ErrUnknownVar = errors.New("unknown variable")
 	// ErrNoDataDir marks a ${data_dir} in a service without a data dir.

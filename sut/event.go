@@ -14,6 +14,12 @@ const (
 	// EventExitedUnexpectedly: the process exited without being stopped,
 	// including an exit before it became healthy.
 	EventExitedUnexpectedly = "exited-unexpectedly"
+	// EventPaused: the process group was stopped (SIGSTOP) by Pause.
+	EventPaused = "paused"
+	// EventResumed: the process group was continued (SIGCONT) by Resume.
+	EventResumed = "resumed"
+	// EventKilled: the process group was killed (SIGKILL) by Kill and reaped.
+	EventKilled = "killed"
 )
 
 // Event is one lifecycle change of a service process, for the drill journal.

@@ -77,25 +77,53 @@ func writePIDFile(path string, recs []PIDRecord) error {
 }
 
 // KillLeftovers sends SIGKILL to the process group of every record that
-// still exists. It skips a record from another boot, a record whose group
-// leader is alive but started at another time than recorded (the pid was
-// reused), and group ids 0 and 1 and the caller's own group. A group that is
-// already gone is not an error; any other failure to signal is returned,
-// after every record has been tried.
+// still exists (see SignalLeftover). A group that is already gone is not an
+// error; any other failure to signal is returned, after every record has
+// been tried.
 func KillLeftovers(recs []PIDRecord) error {
-	boot := bootID()
-	own := syscall.Getpgrp()
 	var errs []error
 	for _, r := range recs {
-		if r.PGID <= 1 || r.PGID == own || !sameBoot(r.BootID, boot) || reused(r) {
-			continue
-		}
-		err := syscall.Kill(-r.PGID, syscall.SIGKILL)
-		if err != nil && !errors.Is(err, syscall.ESRCH) {
-			errs = append(errs, fmt.Errorf("sut: kill leftover %s %s (pgid %d): %w", r.Service, r.Version, r.PGID, err))
+		if _, err := SignalLeftover(r, syscall.SIGKILL); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// SignalLeftover sends sig to the record's process group if it still has
+// a live (not zombie) member, and reports whether it did. It skips a record
+// from another boot, a record whose group leader is alive but started at
+// another time than recorded (the pid was reused), and group ids 0 and 1
+// and the caller's own group. A group that is already gone is (false, nil).
+func SignalLeftover(r PIDRecord, sig syscall.Signal) (bool, error) {
+	if r.PGID <= 1 || r.PGID == syscall.Getpgrp() || !sameBoot(r.BootID, bootID()) || reused(r) {
+		return false, nil
+	}
+	if live, err := GroupMembers(r.PGID); err == nil && len(live) == 0 {
+		return false, nil
+	}
+	err := syscall.Kill(-r.PGID, sig)
+	switch {
+	case errors.Is(err, syscall.ESRCH):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("sut: signal leftover %s %s (pgid %d) with %v: %w", r.Service, r.Version, r.PGID, sig, err)
+	}
+	return true, nil
+}
+
+// ReadPIDFileOwner returns the pid of the harness that wrote the pid file
+// at path. A missing file is an error matching fs.ErrNotExist.
+func ReadPIDFileOwner(path string) (int, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("sut: read pid file: %w", err)
+	}
+	var pf pidFile
+	if err := json.Unmarshal(raw, &pf); err != nil {
+		return 0, fmt.Errorf("sut: read pid file %s: %w", path, err)
+	}
+	return pf.HarnessPID, nil
 }
 
 func sameBoot(recorded, current string) bool {

@@ -92,6 +92,9 @@ type service struct {
 	starting bool
 	// cur is the live process (starting, running or stopping), nil once reaped.
 	cur *proc
+	// last is the latest process started, kept after it exits so that a
+	// Restart knows the version and expansions to start again.
+	last *proc
 }
 
 // proc is one process of one service version.
@@ -99,6 +102,7 @@ type proc struct {
 	service, version string
 	addr             string
 	argv             []string
+	vars             map[string]string // the start's extra expansions, for restarts
 	cmd              *exec.Cmd
 	pid              int
 	startTicks       uint64

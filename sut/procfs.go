@@ -3,6 +3,7 @@ package sut
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -49,4 +50,26 @@ func bootID() string {
 		return ""
 	}
 	return strings.TrimSpace(string(raw))
+}
+
+// GroupMembers returns the pids of the live (not zombie) processes in
+// process group pgid, from /proc, sorted.
+func GroupMembers(pgid int) ([]int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, fmt.Errorf("sut: list processes: %w", err)
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		st, err := readProcStat(pid)
+		if err == nil && st.PGID == pgid && st.State != 'Z' {
+			pids = append(pids, pid)
+		}
+	}
+	slices.Sort(pids)
+	return pids, nil
 }

@@ -84,7 +84,7 @@ func (p *Process) launch(ctx context.Context, svc *service, version string, vs V
 	}
 	pr := &proc{
 		service: svc.name, version: version, addr: loopbackAddr(port), argv: lp.argv,
-		logPath: p.logPath(svc.name, version), done: make(chan struct{}),
+		vars: maps.Clone(vars), logPath: p.logPath(svc.name, version), done: make(chan struct{}),
 	}
 	if err := p.spawn(pr, lp); err != nil {
 		return nil, fmt.Errorf("sut: start %s %s: %w", svc.name, version, err)
@@ -97,6 +97,7 @@ func (p *Process) launch(ctx context.Context, svc *service, version string, vs V
 	closed := p.closed
 	if !closed {
 		svc.cur = pr
+		svc.last = pr
 		svc.handedOut = true
 	}
 	p.mu.Unlock()

@@ -47,6 +47,8 @@ func (p *Process) terminate(ctx context.Context, svc *service, pr *proc) error {
 	grace := svc.spec.StopGrace
 	p.emit(pr, EventStopping, fmt.Sprintf("SIGTERM to group %d, grace %s", pr.pid, grace))
 	signalGroup(pr.pid, syscall.SIGTERM)
+	// A paused service (see Pause) must run to handle SIGTERM.
+	signalGroup(pr.pid, syscall.SIGCONT)
 	timer := time.NewTimer(grace)
 	defer timer.Stop()
 	how := ""

@@ -29,11 +29,35 @@ type ServiceSpec struct {
 // values, ${port}, ${addr}, ${data_dir} and ${link.NAME} (the address a
 // link's proxy listens on) are expanded at start.
 type VersionSpec struct {
+	// Command is the program and its arguments (process runtime), or the
+	// arguments given to the image's entrypoint (docker runtime; empty keeps
+	// the image's own CMD).
 	Command []string          `yaml:"command" json:"command"`
 	Env     map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
 	// Dir is the working directory; relative paths are resolved against the
 	// scenario file's folder.
 	Dir string `yaml:"dir,omitempty" json:"dir,omitempty"`
+	// Image names the image of this version, as repo:tag (docker runtime).
+	// It must be present locally: nothing is pulled.
+	Image string `yaml:"image,omitempty" json:"image,omitempty"`
+	// Build builds the image of this version from a local Dockerfile
+	// (docker runtime), instead of Image.
+	Build *BuildSpec `yaml:"build,omitempty" json:"build,omitempty"`
+	// Port is the port the service listens on inside its container (docker
+	// runtime; default 8080).
+	Port int `yaml:"port,omitempty" json:"port,omitempty"`
+}
+
+// BuildSpec builds a version's image from a local Dockerfile.
+type BuildSpec struct {
+	// Context is the build context folder; a relative path is resolved
+	// against the scenario file's folder.
+	Context string `yaml:"context" json:"context"`
+	// Dockerfile is the Dockerfile's path inside Context (default
+	// Dockerfile).
+	Dockerfile string `yaml:"dockerfile,omitempty" json:"dockerfile,omitempty"`
+	// Args are the build arguments (ARG values).
+	Args map[string]string `yaml:"args,omitempty" json:"args,omitempty"`
 }
 
 // Instance is a running service version.

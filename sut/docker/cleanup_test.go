@@ -1,0 +1,68 @@
+package docker_test
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/faultdrill/faultdrill/sut/docker"
+)
+
+var _ = Describe("a harness killed mid-drill", Label("docker"), func() {
+	It("leaves labelled containers, a network and a volume that Cleanup removes", func(ctx SpecContext) {
+		requireEngine()
+		drill := drills.next("killed")
+		harness := exec.Command(harnessBin, "--drill", drill, "--work", GinkgoT().TempDir())
+		harness.Stderr = GinkgoWriter
+		out, err := harness.StdoutPipe()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(harness.Start()).To(Succeed())
+		DeferCleanup(func() { _ = harness.Process.Kill(); _ = harness.Wait() })
+
+		ready := make(chan string, 1)
+		go func() {
+			line, _ := bufio.NewReader(out).ReadString('\n')
+			ready <- strings.TrimSpace(line)
+		}()
+		Eventually(ready).WithTimeout(time.Minute).Should(Receive(Equal("ready")))
+		Expect(labelled(ctx, drill)).To(Equal(leftovers{Containers: 2, Networks: 1, Volumes: 1}))
+
+		Expect(harness.Process.Kill()).To(Succeed())
+		_ = harness.Wait()
+		// Nothing reaps them: Ryuk is off.
+		Expect(labelled(ctx, drill)).To(Equal(leftovers{Containers: 2, Networks: 1, Volumes: 1}))
+
+		removed, err := docker.Cleanup(ctx, drill)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(removed.Containers).To(ConsistOf("faultdrill-"+drill+"-store", "faultdrill-"+drill+"-toxiproxy"))
+		Expect(removed.Networks).To(ConsistOf("faultdrill-" + drill))
+		Expect(removed.Volumes).To(ConsistOf("faultdrill-" + drill + "-store-data"))
+		Expect(labelled(ctx, drill)).To(Equal(leftovers{}))
+
+		again, err := docker.Cleanup(ctx, drill)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(again.Count()).To(BeZero())
+	}, SpecTimeout(2*time.Minute))
+})
+
+var _ = Describe("no Docker engine", func() {
+	// An engine that does not answer in time: the check gets 1ns, in a
+	// process of its own since testcontainers caches the outcome.
+	It("is one sentence naming DOCKER_HOST and the process runtime, quickly", func(ctx SpecContext) {
+		check := exec.CommandContext(ctx, harnessBin, "--check", "1ns")
+		check.Env = append(os.Environ(), "DOCKER_HOST=unix:///nonexistent/docker.sock")
+		start := time.Now()
+		out, err := check.CombinedOutput()
+		Expect(err).To(HaveOccurred(), "output: %s", out)
+		Expect(time.Since(start)).To(BeNumerically("<", 10*time.Second))
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		last := lines[len(lines)-1]
+		Expect(last).To(HavePrefix("docker: no Docker engine answered at DOCKER_HOST=unix:///nonexistent/docker.sock or the default socket unix:///var/run/docker.sock: "))
+		Expect(last).To(HaveSuffix("; use runtime: process, which runs without Docker"))
+	}, SpecTimeout(30*time.Second))
+})

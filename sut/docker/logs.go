@@ -1,0 +1,71 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+const (
+	// tailLines and tailBytes bound the log tail quoted in a StartError.
+	tailLines = 20
+	tailBytes = 16 << 10
+)
+
+// saveLogs appends the container's whole output (stdout and stderr) to its
+// log file under a header line that says why, and returns the offset where
+// the output begins. It is called before every removal of a container, so
+// a container's logs are saved exactly once.
+func (r *Runtime) saveLogs(ctx context.Context, c *ctr, why string) (int64, error) {
+	f, err := os.OpenFile(c.logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return 0, fmt.Errorf("docker: open log: %w", err)
+	}
+	defer f.Close()
+	header := fmt.Sprintf("--- faultdrill %s: container %s of %s (%s %s): %s\n",
+		time.Now().Format(time.RFC3339), shortID(c.id), c.image, c.service, c.version, why)
+	if _, err := f.WriteString(header); err != nil {
+		return 0, fmt.Errorf("docker: write log %s: %w", c.logPath, err)
+	}
+	off, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return 0, fmt.Errorf("docker: seek log %s: %w", c.logPath, err)
+	}
+	rc, err := c.c.Logs(ctx)
+	if err != nil {
+		return off, fmt.Errorf("docker: logs of %s: %w", shortID(c.id), err)
+	}
+	defer rc.Close()
+	if _, err := io.Copy(f, rc); err != nil && err != io.EOF {
+		return off, fmt.Errorf("docker: save logs of %s: %w", shortID(c.id), err)
+	}
+	return off, nil
+}
+
+// logTail returns the last lines of path written after offset, or "" when
+// nothing was written or the log cannot be read.
+func logTail(path string, offset int64) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || info.Size() <= offset {
+		return ""
+	}
+	from := max(offset, info.Size()-tailBytes)
+	buf := make([]byte, info.Size()-from)
+	n, _ := f.ReadAt(buf, from)
+	lines := strings.Split(strings.TrimRight(string(buf[:n]), "\n"), "\n")
+	if from > offset && len(lines) > 1 {
+		lines = lines[1:] // the first line was cut
+	}
+	if len(lines) > tailLines {
+		lines = lines[len(lines)-tailLines:]
+	}
+	return strings.Join(lines, "\n")
+}
