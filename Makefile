@@ -35,6 +35,18 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
+## images: build the demo's Docker images (ledger, toxiproxy) locally FROM scratch, with no pull
+.PHONY: images
+images:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	mkdir -p "$$tmp/ledger" "$$tmp/toxiproxy" && \
+	GOOS=linux $(GO) build -trimpath -o "$$tmp/ledger/ledger" ./demo/cmd/ledger && \
+	GOOS=linux $(GO) build -trimpath -o "$$tmp/toxiproxy/toxiproxy" github.com/Shopify/toxiproxy/v2/cmd/server && \
+	DOCKER_BUILDKIT=0 docker build --pull=false --label faultdrill.demo=true \
+		-f demo/docker/ledger.Dockerfile -t faultdrill/ledger:dev "$$tmp/ledger" && \
+	DOCKER_BUILDKIT=0 docker build --pull=false --label faultdrill.demo=true \
+		-f demo/docker/toxiproxy.Dockerfile -t faultdrill/toxiproxy:2.12.0 "$$tmp/toxiproxy"
+
 ## clean: remove built binaries and drill folders
 clean:
 	rm -rf $(BIN) drills

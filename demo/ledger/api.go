@@ -1,12 +1,14 @@
 package ledger
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -16,6 +18,9 @@ const (
 	DefaultStoreTimeout = 2 * time.Second
 	// ReadyTimeout bounds the store health check behind /readyz.
 	ReadyTimeout = time.Second
+	// DefaultFlagRefresh is how often the api reloads the feature flags
+	// from the store.
+	DefaultFlagRefresh = time.Second
 )
 
 // APIConfig configures the api tier.
@@ -23,8 +28,13 @@ type APIConfig struct {
 	// StoreURL is the store's base URL, such as http://127.0.0.1:7001.
 	StoreURL string
 	// StoreTimeout bounds one forwarded request (default
-	// DefaultStoreTimeout); past it the api answers 504.
+	// DefaultStoreTimeout); past it the api answers 504. For the streamed
+	// id list it bounds each wait for the store instead.
 	StoreTimeout time.Duration
+	// FlagRefresh is how often the api reloads the feature flags from the
+	// store (default DefaultFlagRefresh); a flag written through this api
+	// takes effect at once.
+	FlagRefresh time.Duration
 	// Version is the release label echoed in X-Version and /healthz
 	// (default DefaultVersion).
 	Version string
@@ -37,18 +47,27 @@ type APIConfig struct {
 	Logger *slog.Logger
 }
 
-// API is the api tier: a stateless gateway that forwards the ledger's
-// routes to the store over HTTP.
+// API is the api tier: a gateway that forwards the ledger's routes to the
+// store over HTTP. Its only state is a view of the feature flags, reloaded
+// from the store, and the stale-cache defect's cache.
 type API struct {
 	cfg    APIConfig
 	store  *url.URL
 	client *http.Client
+	flags  *flagView
+	cache  *kvCache // nil unless the stale-cache defect is planted
 	// coins decide which requests the fractional defects hit.
 	errorSpike *coin
 	lostWrites *coin
+	badFlag    *coin
+	// stop ends the flag refresher; refreshed is closed once it has.
+	stop      context.CancelFunc
+	refreshed chan struct{}
+	closeOnce sync.Once
 }
 
-// NewAPI checks cfg and returns the api tier. Call Close when done.
+// NewAPI checks cfg and returns the api tier, which starts reloading the
+// feature flags from the store in the background. Call Close when done.
 func NewAPI(cfg APIConfig) (*API, error) {
 	store, err := url.Parse(cfg.StoreURL)
 	if err != nil || (store.Scheme != "http" && store.Scheme != "https") || store.Host == "" {
@@ -57,8 +76,14 @@ func NewAPI(cfg APIConfig) (*API, error) {
 	if cfg.StoreTimeout < 0 {
 		return nil, fmt.Errorf("ledger: store timeout %s: must be positive", cfg.StoreTimeout)
 	}
+	if cfg.FlagRefresh < 0 {
+		return nil, fmt.Errorf("ledger: flag refresh %s: must be positive", cfg.FlagRefresh)
+	}
 	if cfg.StoreTimeout == 0 {
 		cfg.StoreTimeout = DefaultStoreTimeout
+	}
+	if cfg.FlagRefresh == 0 {
+		cfg.FlagRefresh = DefaultFlagRefresh
 	}
 	if cfg.Version == "" {
 		cfg.Version = DefaultVersion
@@ -69,17 +94,34 @@ func NewAPI(cfg APIConfig) (*API, error) {
 	if err := cfg.Defects.only(TierAPI); err != nil {
 		return nil, err
 	}
-	return &API{
+	ctx, stop := context.WithCancel(context.Background())
+	a := &API{
 		cfg:        cfg,
 		store:      store,
 		client:     &http.Client{Transport: storeTransport(cfg.StoreTimeout)},
+		flags:      newFlagView(),
 		errorSpike: newCoin(cfg.Seed, "error-spike", cfg.Defects.ErrorSpike),
 		lostWrites: newCoin(cfg.Seed, "lost-writes", cfg.Defects.LostWrites),
-	}, nil
+		badFlag:    newCoin(cfg.Seed, "bad-flag", badFlagShare),
+		stop:       stop,
+		refreshed:  make(chan struct{}),
+	}
+	if cfg.Defects.StaleCache > 0 {
+		a.cache = newKVCache(cfg.Defects.StaleCache)
+	}
+	go a.refreshFlags(ctx)
+	return a, nil
 }
 
-// Close drops the idle connections to the store.
-func (a *API) Close() { a.client.CloseIdleConnections() }
+// Close stops the flag refresher and drops the idle connections to the
+// store. It is safe to call more than once.
+func (a *API) Close() {
+	a.closeOnce.Do(func() {
+		a.stop()
+		<-a.refreshed
+		a.client.CloseIdleConnections()
+	})
+}
 
 // storeTransport dials the store directly (never through a proxy from the
 // environment) and keeps enough idle connections that steady load does not

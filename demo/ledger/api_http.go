@@ -14,30 +14,48 @@ import (
 //	GET /readyz   200 if the store answered its /healthz within ReadyTimeout, else 503
 //
 // Forwarded answers keep the store's 2xx and 4xx; a store 5xx becomes 502,
-// no answer in time 504, any other failure to reach the store 502.
+// no answer in time 504, any other failure to reach the store 502. Every
+// answer carries X-Flags. The defects hit the data routes (entries,
+// accounts, kv); the integrity routes (GET /entries, /totals) and /flags
+// are left alone, so verifiers read the truth and a flag can always be
+// flipped back.
 func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("PUT /entries/{id}", a.defective(a.putEntry))
-	mux.Handle("GET /entries/{id}", a.defective(a.getEntry))
-	mux.Handle("GET /accounts/{account}", a.defective(a.getAccount))
+	mux.Handle("PUT /entries/{id}", a.defective(a.putEntry, true))
+	mux.Handle("GET /entries/{id}", a.defective(a.getEntry, false))
+	mux.HandleFunc("GET /entries", a.listEntries)
+	mux.Handle("GET /accounts/{account}", a.defective(a.getAccount, false))
+	mux.HandleFunc("GET /totals", a.getTotals)
+	mux.Handle("PUT /kv/{key}", a.defective(a.putValue, true))
+	mux.Handle("GET /kv/{key}", a.defective(a.getValue, false))
+	mux.HandleFunc("PUT /flags/{name}", a.putFlag)
+	mux.HandleFunc("GET /flags", a.getFlags)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
-	return labelled(TierAPI, a.cfg.Version, mux)
+	return labelled(TierAPI, a.cfg.Version, a.withFlags(mux))
 }
 
-// defective wraps a data route with the defects that hit any request:
-// the latency regression, then the error spike.
-func (a *API) defective(next http.HandlerFunc) http.Handler {
+// defective wraps a data route with the defects that hit any request —
+// the latency regression, then the error spike — and, for a write, the
+// bad flag's code path.
+func (a *API) defective(next http.HandlerFunc, write bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d := a.cfg.Defects.Latency; d > 0 && !sleep(r.Context(), d) {
 			return // the client went away
 		}
-		if a.errorSpike.flip() {
+		if a.errorSpike.flip() || (write && a.badFlagHits()) {
 			writeError(w, http.StatusInternalServerError, "api: internal error")
 			return
 		}
 		next(w, r)
 	})
+}
+
+// badFlagHits reports whether this write takes the bad flag's failing
+// path: the flag is on and the coin says so.
+func (a *API) badFlagHits() bool {
+	name := a.cfg.Defects.BadFlag
+	return name != "" && a.flags.on(name) && a.badFlag.flip()
 }
 
 func (a *API) putEntry(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +71,7 @@ func (a *API) putEntry(w http.ResponseWriter, r *http.Request) {
 	}
 	if a.lostWrites.flip() {
 		// Acknowledged, never forwarded: the write is lost.
-		writeJSON(w, http.StatusCreated, Entry{ID: id, Account: p.Account, Amount: p.Amount, CreatedAt: time.Now().UTC()})
+		writeJSON(w, http.StatusCreated, Entry{ID: id, Account: p.Account, Amount: p.Amount, CreatedAt: time.Now().UTC(), Applied: 1})
 		return
 	}
 	body, err := json.Marshal(p)
@@ -61,7 +79,7 @@ func (a *API) putEntry(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "api: internal error")
 		return
 	}
-	a.forward(w, r, http.MethodPut, "/entries/"+url.PathEscape(id), body)
+	a.forward(w, r, storeRequest{method: http.MethodPut, path: "/entries/" + url.PathEscape(id), body: body, ctype: "application/json"})
 }
 
 func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +88,11 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	a.forward(w, r, http.MethodGet, "/entries/"+url.PathEscape(id), nil)
+	a.forward(w, r, storeRequest{method: http.MethodGet, path: "/entries/" + url.PathEscape(id)})
+}
+
+func (a *API) listEntries(w http.ResponseWriter, r *http.Request) {
+	a.stream(w, r, "/entries")
 }
 
 func (a *API) getAccount(w http.ResponseWriter, r *http.Request) {
@@ -79,7 +101,11 @@ func (a *API) getAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	a.forward(w, r, http.MethodGet, "/accounts/"+url.PathEscape(account), nil)
+	a.forward(w, r, storeRequest{method: http.MethodGet, path: "/accounts/" + url.PathEscape(account)})
+}
+
+func (a *API) getTotals(w http.ResponseWriter, r *http.Request) {
+	a.forward(w, r, storeRequest{method: http.MethodGet, path: "/totals"})
 }
 
 func (a *API) healthz(w http.ResponseWriter, _ *http.Request) {

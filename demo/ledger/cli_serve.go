@@ -17,7 +17,10 @@ Flags:
   --listen HOST:PORT     address to listen on (required; port 0 picks a free one)
   --data DIR             data directory, created if missing (required)
   --version LABEL        release label echoed in X-Version and /healthz (default v1)
-  --defect NAME          plant a store defect (repeatable): double-apply
+  --defect NAME          plant a store defect (repeatable; "none" plants nothing):
+                           double-apply        a retried write is inserted again
+                           migration-rewrite   migration 6 rewrites data at start: amounts
+                                               become cents, old entries no longer read back
 
 Example:
   ledger store --listen 127.0.0.1:7001 --data ./data --version v2 --defect double-apply
@@ -25,7 +28,8 @@ Example:
 
 const apiUsage = `Usage: ledger api --listen HOST:PORT --store URL [flags]
 
-Runs the api tier: a stateless gateway that forwards to the store.
+Runs the api tier: a gateway that forwards to the store. It reloads the
+feature flags from the store and echoes them in X-Flags on every answer.
 /healthz answers while the process is up; /readyz only while the store does.
 Stops gracefully on SIGTERM or SIGINT.
 
@@ -33,12 +37,15 @@ Flags:
   --listen HOST:PORT     address to listen on (required; port 0 picks a free one)
   --store URL            the store's base URL, such as http://127.0.0.1:7001 (required)
   --store-timeout D      bound on one forwarded request; past it the api answers 504 (default 2s)
+  --flag-refresh D       how often the feature flags are reloaded from the store (default 1s)
   --version LABEL        release label echoed in X-Version and /healthz (default v1)
   --seed N               seed of the fractional defects, to replay a run (default 1)
-  --defect NAME[=VALUE]  plant an api defect (repeatable):
-                           error-spike[=0.5]   that fraction of requests answered 500, not forwarded
-                           latency[=400ms]     every data request delayed
-                           lost-writes[=0.2]   that fraction of writes answered 201, never forwarded
+  --defect NAME[=VALUE]  plant an api defect (repeatable; "none" plants nothing):
+                           error-spike[=0.5]      that fraction of requests answered 500, not forwarded
+                           latency[=400ms]        every data request delayed
+                           lost-writes[=0.2]      that fraction of writes answered 201, never forwarded
+                           bad-flag[=fast-path]   while that flag is on, half the writes answered 500
+                           stale-cache[=2s]       GET /kv cached that long, not invalidated by PUT
 
 Example:
   ledger api --listen 127.0.0.1:7000 --store http://127.0.0.1:7001 --version v2 --defect latency=250ms
@@ -93,6 +100,7 @@ func runAPI(ctx context.Context, args []string, _, stderr io.Writer) error {
 	tf.register(fs, TierAPI)
 	store := fs.String("store", "", "the store's base `URL` (required)")
 	timeout := fs.Duration("store-timeout", DefaultStoreTimeout, "bound on one forwarded request")
+	refresh := fs.Duration("flag-refresh", DefaultFlagRefresh, "how often the feature flags are reloaded")
 	seed := fs.Uint64("seed", 1, "seed of the fractional defects")
 	positional, err := parseArgs(fs, args)
 	if err != nil {
@@ -106,14 +114,16 @@ func runAPI(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return usagef("--store is required, such as --store http://127.0.0.1:7001")
 	case *timeout <= 0:
 		return usagef("--store-timeout must be positive, such as 2s")
+	case *refresh <= 0:
+		return usagef("--flag-refresh must be positive, such as 1s")
 	}
 	defects, err := tf.defects.plant(TierAPI)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(stderr)
-	api, err := NewAPI(APIConfig{StoreURL: *store, StoreTimeout: *timeout, Version: tf.version,
-		Defects: defects, Seed: *seed, Logger: logger})
+	api, err := NewAPI(APIConfig{StoreURL: *store, StoreTimeout: *timeout, FlagRefresh: *refresh,
+		Version: tf.version, Defects: defects, Seed: *seed, Logger: logger})
 	if err != nil {
 		return &usageError{err: err}
 	}

@@ -1,21 +1,28 @@
 package ledger
 
 import (
-	"fmt"
-	"math"
-	"strconv"
-	"strings"
 	"time"
 )
 
-// Tier names one tier of the ledger; every defect lives in exactly one.
+// Tier names one part of the ledger; every defect lives in exactly one.
 type Tier string
 
-// The two tiers.
+// The tiers: two servers and the offline migrate command.
 const (
 	TierAPI   Tier = "api"
 	TierStore Tier = "store"
+	// TierMigrate is the `ledger migrate` command, which runs the store's
+	// migrations offline. It also accepts the store's migration defects.
+	TierMigrate Tier = "migrate"
 )
+
+// NoDefect is the --defect value that plants nothing, so a scenario can
+// template a defect flag and fill it with "none" for the clean release.
+const NoDefect = "none"
+
+// DefaultBadFlag is the feature flag the bad-flag defect watches when no
+// name is given.
+const DefaultBadFlag = "fast-path"
 
 // Defects are the faults planted in one release of a tier, chosen with
 // --defect flags. The zero value is the clean release.
@@ -32,13 +39,36 @@ type Defects struct {
 	// DoubleApply makes the store insert a retried write a second time
 	// instead of answering the entry it already holds (store tier).
 	DoubleApply bool
+	// BadFlag names a feature flag with a bad code path: while it is on,
+	// the api answers half of the writes 500 without applying them. Empty
+	// is off (api tier).
+	BadFlag string
+	// StaleCache is how long the api caches GET /kv/{key} answers, never
+	// invalidated by a PUT; zero is no cache (api tier).
+	StaleCache time.Duration
+	// MigrationRewrite adds a migration that rewrites data in place:
+	// every amount becomes cents and the applied journal of existing
+	// postings is dropped. Its down migration only reverts the schema
+	// (store tier; the migrate command accepts it too).
+	MigrationRewrite bool
+	// NonIdempotentDown makes the down migration of the rewrite divide
+	// every amount by 100 each time it runs, even when the schema is
+	// already at the target (migrate tier).
+	NonIdempotentDown bool
 }
 
+// badFlagShare is the fraction of writes the bad-flag defect fails while
+// its flag is on.
+const badFlagShare = 0.5
+
 // defectKind is one entry of the defect catalog. To add a defect, add a
-// field to Defects, an entry here, and the behaviour in its tier.
+// field to Defects, an entry here, the behaviour in its tier, and a row to
+// the table in doc.go.
 type defectKind struct {
 	name string
 	tier Tier
+	// migrate marks a store defect the migrate command also accepts.
+	migrate bool
 	// value is the default used when the flag has no =VALUE; "" marks a
 	// switch that takes no value.
 	value string
@@ -58,7 +88,7 @@ func catalog() []defectKind {
 		},
 		{
 			name: "latency", tier: TierAPI, value: "400ms",
-			set:  func(d *Defects, v string) (err error) { d.Latency, err = parseDelay(v); return err },
+			set:  func(d *Defects, v string) (err error) { d.Latency, err = parseDelay(v, maxDelay); return err },
 			show: func(d Defects) (string, bool) { return d.Latency.String(), d.Latency > 0 },
 		},
 		{
@@ -67,111 +97,46 @@ func catalog() []defectKind {
 			show: func(d Defects) (string, bool) { return formatFraction(d.LostWrites), d.LostWrites > 0 },
 		},
 		{
+			name: "bad-flag", tier: TierAPI, value: DefaultBadFlag,
+			set:  func(d *Defects, v string) (err error) { d.BadFlag, err = parseFlagName(v); return err },
+			show: func(d Defects) (string, bool) { return d.BadFlag, d.BadFlag != "" },
+		},
+		{
+			name: "stale-cache", tier: TierAPI, value: "2s",
+			set:  func(d *Defects, v string) (err error) { d.StaleCache, err = parseDelay(v, maxCacheTTL); return err },
+			show: func(d Defects) (string, bool) { return d.StaleCache.String(), d.StaleCache > 0 },
+		},
+		{
 			name: "double-apply", tier: TierStore,
 			set:  func(d *Defects, _ string) error { d.DoubleApply = true; return nil },
 			show: func(d Defects) (string, bool) { return "", d.DoubleApply },
 		},
+		{
+			name: "migration-rewrite", tier: TierStore, migrate: true,
+			set:  func(d *Defects, _ string) error { d.MigrationRewrite = true; return nil },
+			show: func(d Defects) (string, bool) { return "", d.MigrationRewrite },
+		},
+		{
+			name: "non-idempotent-down", tier: TierMigrate,
+			set:  func(d *Defects, _ string) error { d.NonIdempotentDown = true; return nil },
+			show: func(d Defects) (string, bool) { return "", d.NonIdempotentDown },
+		},
 	}
 }
 
-// DefectNames returns the name of every known defect of a tier, in
-// catalog order; an empty tier returns them all.
+// accepts reports whether a process of tier may carry this defect.
+func (k defectKind) accepts(tier Tier) bool {
+	return k.tier == tier || (k.migrate && tier == TierMigrate)
+}
+
+// DefectNames returns the name of every defect a tier accepts, in catalog
+// order; an empty tier returns them all.
 func DefectNames(tier Tier) []string {
 	var names []string
 	for _, k := range catalog() {
-		if tier == "" || k.tier == tier {
+		if tier == "" || k.accepts(tier) {
 			names = append(names, k.name)
 		}
 	}
 	return names
-}
-
-// Plant adds one defect, given in its flag form NAME[=VALUE], to d, for a
-// process of the given tier. It fails with ErrUnknownDefect, ErrDefectTier
-// or ErrDefectValue; the message names the defect, ready to follow a flag.
-func (d *Defects) Plant(tier Tier, spec string) error {
-	name, value, hasValue := strings.Cut(strings.TrimSpace(spec), "=")
-	kind, ok := findDefect(name)
-	if !ok {
-		return fmt.Errorf("%w %q (known: %s)", ErrUnknownDefect, name, strings.Join(DefectNames(""), ", "))
-	}
-	if kind.tier != tier {
-		return tierError(kind, tier)
-	}
-	switch {
-	case kind.value == "" && hasValue:
-		return fmt.Errorf("%w: %s takes no value", ErrDefectValue, name)
-	case !hasValue:
-		value = kind.value
-	}
-	if err := kind.set(d, value); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
-}
-
-// only fails with ErrDefectTier when d holds a defect of another tier.
-func (d Defects) only(tier Tier) error {
-	for _, k := range catalog() {
-		if _, planted := k.show(d); planted && k.tier != tier {
-			return fmt.Errorf("ledger: %w", tierError(k, tier))
-		}
-	}
-	return nil
-}
-
-func tierError(k defectKind, tier Tier) error {
-	return fmt.Errorf("%w: %s belongs to the %s tier, not %s", ErrDefectTier, k.name, k.tier, tier)
-}
-
-// String returns the planted defects in flag form, comma separated, or
-// "none" for the clean release.
-func (d Defects) String() string {
-	var on []string
-	for _, k := range catalog() {
-		v, planted := k.show(d)
-		switch {
-		case !planted:
-		case v == "":
-			on = append(on, k.name)
-		default:
-			on = append(on, k.name+"="+v)
-		}
-	}
-	if len(on) == 0 {
-		return "none"
-	}
-	return strings.Join(on, ",")
-}
-
-func findDefect(name string) (defectKind, bool) {
-	for _, k := range catalog() {
-		if k.name == name {
-			return k, true
-		}
-	}
-	return defectKind{}, false
-}
-
-// parseFraction reads a fraction in [0, 1].
-func parseFraction(v string) (float64, error) {
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
-		return 0, fmt.Errorf("%w: %q is not a fraction between 0 and 1", ErrDefectValue, v)
-	}
-	return f, nil
-}
-
-func formatFraction(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-// maxDelay bounds the latency defect, well under any drill's patience.
-const maxDelay = time.Minute
-
-// parseDelay reads a positive duration up to maxDelay.
-func parseDelay(v string) (time.Duration, error) {
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 || d > maxDelay {
-		return 0, fmt.Errorf("%w: %q is not a duration between 0 and %s, such as 400ms", ErrDefectValue, v, maxDelay)
-	}
-	return d, nil
 }

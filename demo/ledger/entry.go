@@ -28,6 +28,17 @@ type Entry struct {
 	Account   string    `json:"account"`
 	Amount    int64     `json:"amount"`
 	CreatedAt time.Time `json:"created_at"`
+	// Applied is how many postings the request id produced: 1 normally,
+	// 2 or more when a write was applied again (double-apply).
+	Applied int `json:"applied"`
+}
+
+// Totals sum the whole ledger, for invariants: the balance over every
+// posting, the number of postings and of distinct accounts.
+type Totals struct {
+	Balance  int64 `json:"balance"`
+	Entries  int   `json:"entries"`
+	Accounts int   `json:"accounts"`
 }
 
 // Account is the balance of one account: the sum and the count of its

@@ -5,9 +5,10 @@ import "errors"
 // Sentinel errors of the ledger. Callers match them with errors.Is; the
 // messages around them carry the details.
 var (
-	// ErrNotFound: the entry does not exist.
+	// ErrNotFound: the entry or key does not exist.
 	ErrNotFound = errors.New("not found")
-	// ErrInvalidEntry: a request id or write body is malformed.
+	// ErrInvalidEntry: a request id, key, flag name or write body is
+	// malformed.
 	ErrInvalidEntry = errors.New("invalid entry")
 	// ErrUnknownDefect: a --defect name is not in the catalog.
 	ErrUnknownDefect = errors.New("unknown defect")

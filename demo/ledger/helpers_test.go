@@ -18,6 +18,9 @@ import (
 	"github.com/faultdrill/faultdrill/demo/ledger"
 )
 
+// cleanSchema is the schema version of the clean release.
+const cleanSchema = 5
+
 // client talks to a tier over loopback; every request is bounded in time.
 var client = &http.Client{Timeout: 5 * time.Second}
 

@@ -2,6 +2,8 @@ package ledger
 
 import (
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 )
 
@@ -14,6 +16,16 @@ const (
 	// HeaderStoreVersion is set by the api on forwarded answers: the
 	// X-Version of the store that answered.
 	HeaderStoreVersion = "X-Store-Version"
+	// HeaderValue carries the value of a key-value answer; it is present
+	// and empty on a 404.
+	HeaderValue = "X-Value"
+	// HeaderFlags is on every api answer: the feature flags the api
+	// sees, as FormatFlags renders them; "" when there is none, or
+	// before the api first reached the store.
+	HeaderFlags = "X-Flags"
+	// HeaderCache is "hit" on a key-value read the api answered from its
+	// cache (the stale-cache defect).
+	HeaderCache = "X-Cache"
 )
 
 // Health is the body of /healthz on both tiers and of /readyz on the api.
@@ -56,4 +68,37 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // writeError answers code with {"error": msg}.
 func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, errorBody{Error: msg})
+}
+
+// writeValue answers 200 with a register value as the body and in
+// X-Value.
+func writeValue(w http.ResponseWriter, v string) {
+	w.Header().Set(HeaderValue, v)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, v) // the client may have gone; nothing to do
+}
+
+// abort cuts the connection of an answer already under way, so the client
+// reads a truncated body (an unexpected EOF) instead of a clean end that
+// would pass a cut list off as complete.
+func abort(w http.ResponseWriter, logger *slog.Logger) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		logger.Error("cannot cut the connection of a broken answer", "err", err)
+		return
+	}
+	_ = conn.Close() // the point is to break it
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -20,8 +20,10 @@ type SchemaStatus struct {
 	// Version is the highest applied migration, 0 for an empty database.
 	Version int
 	// Latest is the highest migration this release knows; a Version above
-	// it means a newer release migrated the database.
-	Latest     int
+	// it means a newer release (or a defect) migrated the database.
+	Latest int
+	// Migrations lists the release's migrations, then any migration of
+	// another release that is applied (its Defect names the defect).
 	Migrations []MigrationStatus
 }
 
@@ -41,25 +43,44 @@ const schemaTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 
 // schema runs one release's migrations against one database.
 type schema struct {
-	db         *sql.DB
-	migrations []Migration
+	db *sql.DB
+	// release is what up applies; known is what down can revert: release
+	// plus, for the migrate command, the migrations other releases add.
+	release []Migration
+	known   []Migration
 }
 
-// newSchema checks that migrations are numbered 1..n and creates the
-// schema_migrations table if it is missing.
-func newSchema(ctx context.Context, db *sql.DB, migrations []Migration) (*schema, error) {
-	for i, m := range migrations {
+// newSchema checks that migrations are numbered 1..n, that release is a
+// prefix of known, and creates the schema_migrations table if it is
+// missing.
+func newSchema(ctx context.Context, db *sql.DB, release, known []Migration) (*schema, error) {
+	if len(known) < len(release) {
+		known = release
+	}
+	for i, m := range known {
 		if m.Version != i+1 {
 			return nil, fmt.Errorf("ledger: migration %q has number %d, want %d", m.Name, m.Version, i+1)
+		}
+		if i < len(release) && release[i].Name != m.Name {
+			return nil, fmt.Errorf("ledger: migration %d is %q in the release but %q in the catalog", m.Version, release[i].Name, m.Name)
 		}
 	}
 	if _, err := db.ExecContext(ctx, schemaTable); err != nil {
 		return nil, fmt.Errorf("ledger: schema_migrations: %w", err)
 	}
-	return &schema{db: db, migrations: migrations}, nil
+	return &schema{db: db, release: release, known: known}, nil
 }
 
-func (s *schema) latest() int { return len(s.migrations) }
+func (s *schema) latest() int { return len(s.release) }
+
+// limit is the highest version a migration in direction up can start
+// from: up knows only the release, down every known migration.
+func (s *schema) limit(up bool) int {
+	if up {
+		return len(s.release)
+	}
+	return len(s.known)
+}
 
 // version returns the highest applied migration.
 func (s *schema) version(ctx context.Context, q querier) (int, error) {
@@ -70,7 +91,8 @@ func (s *schema) version(ctx context.Context, q querier) (int, error) {
 	return v, nil
 }
 
-// status lists every known migration with its applied time.
+// status lists the release's migrations, and any other known one that is
+// applied, with their applied times.
 func (s *schema) status(ctx context.Context) (SchemaStatus, error) {
 	v, err := s.version(ctx, s.db)
 	if err != nil {
@@ -94,8 +116,11 @@ func (s *schema) status(ctx context.Context) (SchemaStatus, error) {
 		return SchemaStatus{}, fmt.Errorf("ledger: schema status: %w", err)
 	}
 	st := SchemaStatus{Version: v, Latest: s.latest()}
-	for _, m := range s.migrations {
+	for i, m := range s.known {
 		at, ok := applied[m.Version]
+		if i >= len(s.release) && !ok {
+			continue
+		}
 		st.Migrations = append(st.Migrations, MigrationStatus{Migration: m, Applied: ok, AppliedAt: at})
 	}
 	return st, nil
@@ -105,11 +130,18 @@ func (s *schema) status(ctx context.Context) (SchemaStatus, error) {
 // target. up says which direction the caller asked for: a target on the
 // other side of the current version is an ErrMigrationTarget.
 func (s *schema) migrateTo(ctx context.Context, target int, up bool) ([]Step, error) {
-	if target < 0 || target > s.latest() {
-		return nil, fmt.Errorf("ledger: %w: %d is outside 0..%d", ErrMigrationTarget, target, s.latest())
+	cur, err := s.version(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	if cur > s.limit(up) { // checked again, inside each step's transaction
+		return nil, tooNew(cur, s.limit(up))
+	}
+	if target < 0 || target > s.limit(up) {
+		return nil, fmt.Errorf("ledger: %w: %d is outside 0..%d", ErrMigrationTarget, target, s.limit(up))
 	}
 	var steps []Step
-	for range s.latest() + 1 {
+	for range s.limit(up) + 1 {
 		step, done, err := s.stepToward(ctx, target, up)
 		if err != nil || done {
 			return steps, err
@@ -133,8 +165,8 @@ func (s *schema) stepToward(ctx context.Context, target int, up bool) (Step, boo
 		return Step{}, false, err
 	}
 	switch {
-	case cur > s.latest():
-		return Step{}, false, fmt.Errorf("ledger: %w: database is at %d, this release knows up to %d", ErrSchemaTooNew, cur, s.latest())
+	case cur > s.limit(up):
+		return Step{}, false, tooNew(cur, s.limit(up))
 	case cur == target:
 		return Step{}, true, nil
 	case up != (target > cur):
@@ -142,7 +174,7 @@ func (s *schema) stepToward(ctx context.Context, target int, up bool) (Step, boo
 	}
 	var step Step
 	if up {
-		m := s.migrations[cur]
+		m := s.release[cur]
 		step = Step{Version: m.Version, Name: m.Name}
 		_, err = tx.ExecContext(ctx, m.Up)
 		if err == nil {
@@ -150,7 +182,7 @@ func (s *schema) stepToward(ctx context.Context, target int, up bool) (Step, boo
 				m.Version, m.Name, time.Now().UTC().Format(time.RFC3339Nano))
 		}
 	} else {
-		m := s.migrations[cur-1]
+		m := s.known[cur-1]
 		step = Step{Version: m.Version, Name: m.Name, Down: true}
 		_, err = tx.ExecContext(ctx, m.Down)
 		if err == nil {
@@ -164,6 +196,10 @@ func (s *schema) stepToward(ctx context.Context, target int, up bool) (Step, boo
 		return Step{}, false, fmt.Errorf("ledger: migration %d %s (%s): commit: %w", step.Version, step.Name, direction(up), err)
 	}
 	return step, false, nil
+}
+
+func tooNew(cur, limit int) error {
+	return fmt.Errorf("ledger: %w: database is at %d, this release knows up to %d", ErrSchemaTooNew, cur, limit)
 }
 
 func direction(up bool) string {

@@ -35,8 +35,9 @@ type Store struct {
 }
 
 // OpenStore opens the database of cfg.DataDir and applies every up
-// migration of this release. It fails with ErrSchemaTooNew when a newer
-// release has migrated the database further.
+// migration of this release (under MigrationRewrite, the rewrite too). It
+// fails with ErrSchemaTooNew when a newer release has migrated the
+// database further.
 func OpenStore(ctx context.Context, cfg StoreConfig) (*Store, error) {
 	if cfg.Version == "" {
 		cfg.Version = DefaultVersion
@@ -51,7 +52,7 @@ func OpenStore(ctx context.Context, cfg StoreConfig) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := newSchema(ctx, db, Migrations())
+	s, err := newSchema(ctx, db, ReleaseMigrations(cfg.Defects), nil)
 	if err == nil {
 		_, err = s.migrateTo(ctx, s.latest(), true)
 	}
@@ -77,7 +78,8 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 // Put writes the entry of request id, once: when id is already applied it
 // returns the stored entry and created false, whatever p says. Under the
-// double-apply defect it inserts a second posting instead.
+// double-apply defect it inserts a second posting instead, and the entry
+// it returns counts both in Applied.
 func (s *Store) Put(ctx context.Context, id string, p Posting) (e Entry, created bool, err error) {
 	if err := checkID(id); err != nil {
 		return Entry{}, false, err
@@ -101,6 +103,9 @@ func (s *Store) Put(ctx context.Context, id string, p Posting) (e Entry, created
 	}
 	e = Entry{ID: id, Account: p.Account, Amount: p.Amount, CreatedAt: time.Now().UTC()}
 	if err := insertEntry(ctx, tx, e); err != nil {
+		return Entry{}, false, err
+	}
+	if e, err = getEntry(ctx, tx, id); err != nil {
 		return Entry{}, false, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -134,13 +139,15 @@ func (s *Store) Account(ctx context.Context, account string) (Account, error) {
 }
 
 // getEntry reads the entry that request id produced, through the applied
-// journal, so that a double-applied id still reads as its first posting.
+// journal, so that a double-applied id still reads as its first posting;
+// Applied counts every posting of the id.
 func getEntry(ctx context.Context, q querier, id string) (Entry, error) {
 	var e Entry
 	var at string
-	err := q.QueryRowContext(ctx, `SELECT e.request_id, e.account, e.amount, e.created_at
+	err := q.QueryRowContext(ctx, `SELECT e.request_id, e.account, e.amount, e.created_at,
+			(SELECT COUNT(*) FROM entries WHERE request_id = a.request_id)
 		FROM applied a JOIN entries e ON e.seq = a.seq WHERE a.request_id = ?`, id).
-		Scan(&e.ID, &e.Account, &e.Amount, &at)
+		Scan(&e.ID, &e.Account, &e.Amount, &at, &e.Applied)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Entry{}, fmt.Errorf("ledger: entry %s: %w", id, ErrNotFound)
 	}
