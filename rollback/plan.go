@@ -2,38 +2,58 @@ package rollback
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 )
 
-// ErrNoPrevious means a redeploy-previous action found no earlier version
-// of its service to go back to.
-var ErrNoPrevious = errors.New("no previous version to redeploy")
-
-// Releases is what a rollback needs to know of the system: which version
-// each service runs and ran before, and how to switch it.
-type Releases interface {
-	// Previous returns the version the service ran before its current one.
-	Previous(service string) (string, bool)
-	// Current returns the version the service runs now.
-	Current(service string) string
-	// Deploy switches the service to the version and waits until it is
-	// healthy.
-	Deploy(ctx context.Context, service, version string) error
-}
-
 // ActionResult is what one rollback action did, with offsets on the
 // drill's clock.
 type ActionResult struct {
-	Action  ActionKind    `json:"action"`
-	Service string        `json:"service"`
-	From    string        `json:"from,omitempty"`
-	To      string        `json:"to,omitempty"`
-	Start   time.Duration `json:"start"`
-	End     time.Duration `json:"end"`
-	Error   string        `json:"error,omitempty"`
+	Action  ActionKind `json:"action"`
+	Name    string     `json:"name,omitempty"`
+	Service string     `json:"service,omitempty"`
+	// From and To are the versions a redeploy switched between.
+	From  string        `json:"from,omitempty"`
+	To    string        `json:"to,omitempty"`
+	Start time.Duration `json:"start"`
+	End   time.Duration `json:"end"`
+	Error string        `json:"error,omitempty"`
+	// Idempotent is the action's declaration (see ActionSpec.Idempotent).
+	Idempotent bool `json:"idempotent"`
+	// Attempts lists every try, the last one last.
+	Attempts []Attempt `json:"attempts,omitempty"`
+	// Skipped says why the action did nothing, such as "already at v1".
+	Skipped string `json:"skipped,omitempty"`
+	// Status is the HTTP status of the last attempt of a flag or http
+	// action.
+	Status int `json:"status,omitempty"`
+	// Output is the last attempt's command output (stdout and stderr) or
+	// response body, cut to its last 16 KiB.
+	Output string `json:"output,omitempty"`
+	// SchemaBefore and SchemaAfter are a migrate-down's schema before the
+	// first attempt and after the last.
+	SchemaBefore string `json:"schemaBefore,omitempty"`
+	SchemaAfter  string `json:"schemaAfter,omitempty"`
+	// Snapshot is the snapshot a restore-snapshot restored.
+	Snapshot string `json:"snapshot,omitempty"`
+	// Notes records what went wrong without failing the action, such as
+	// a schema that could not be read.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Attempt is one try of an action.
+type Attempt struct {
+	Start time.Duration `json:"start"`
+	End   time.Duration `json:"end"`
+	Error string        `json:"error,omitempty"`
+	// TimedOut is set when the action's timeout ended the attempt.
+	TimedOut bool `json:"timedOut,omitempty"`
+	// ExitCode is a command's exit status; nil when it did not run or was
+	// killed.
+	ExitCode *int `json:"exitCode,omitempty"`
+	// Status is the HTTP status; 0 when there was no response.
+	Status int `json:"status,omitempty"`
 }
 
 // DefaultPlan returns the plan used when a scenario gives none: redeploy the
@@ -52,38 +72,57 @@ func DefaultPlan(deployed []string) []ActionSpec {
 }
 
 // Execute runs the plan's actions in order and stops at the first that
-// fails. clock returns the drill's current offset. The results of the
-// actions that ran are returned with the error of the one that failed.
-func Execute(ctx context.Context, plan []ActionSpec, rel Releases, clock func() time.Duration) ([]ActionResult, error) {
+// fails (after its retries). clock returns the drill's current offset.
+// The results of the actions that ran are returned with the error of the
+// one that failed.
+func Execute(ctx context.Context, plan []ActionSpec, env Env, clock func() time.Duration) ([]ActionResult, error) {
+	ex := &executor{env: env, clock: clock, targets: make([]string, len(plan))}
+	return ex.run(ctx, plan)
+}
+
+// executor runs a plan. targets holds, per action, the version a
+// redeploy-previous resolved to; a second run (ExecuteTwice) pins them so
+// that it redeploys the same version instead of going one further back.
+type executor struct {
+	env     Env
+	clock   func() time.Duration
+	targets []string
+	second  bool
+}
+
+func (ex *executor) run(ctx context.Context, plan []ActionSpec) ([]ActionResult, error) {
 	results := make([]ActionResult, 0, len(plan))
-	for _, a := range plan {
-		res := ActionResult{Action: a.Action, Service: a.Service, Start: clock()}
-		err := run(ctx, a, rel, &res)
-		res.End = clock()
+	for i, a := range plan {
+		res := ActionResult{Action: a.Action, Name: a.Name, Service: a.Service, Idempotent: a.IsIdempotent(), Start: ex.clock()}
+		err := ex.action(ctx, i, a, &res)
+		res.End = ex.clock()
 		if err != nil {
 			res.Error = err.Error()
 			results = append(results, res)
-			return results, fmt.Errorf("rollback: %s %s: %w", a.Action, a.Service, err)
+			return results, fmt.Errorf("rollback: %s: %w", describeAction(a), err)
 		}
 		results = append(results, res)
 	}
 	return results, nil
 }
 
-func run(ctx context.Context, a ActionSpec, rel Releases, res *ActionResult) error {
+// action runs one action of the plan.
+func (ex *executor) action(ctx context.Context, i int, a ActionSpec, res *ActionResult) error {
+	if ex.second && !a.IsIdempotent() {
+		res.Skipped = "declared not idempotent: not run again"
+		return nil
+	}
 	switch a.Action {
 	case RedeployPrevious:
-		prev, ok := rel.Previous(a.Service)
-		if !ok {
-			return ErrNoPrevious
-		}
-		res.From, res.To = rel.Current(a.Service), prev
-		if a.Timeout > 0 {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, a.Timeout)
-			defer cancel()
-		}
-		return rel.Deploy(ctx, a.Service, prev)
+		return ex.redeploy(ctx, i, a, res)
+	case Flag, HTTP:
+		return ex.httpCall(ctx, a, res)
+	case Command:
+		return ex.command(ctx, a, res)
+	case MigrateDown:
+		return ex.migrateDown(ctx, a, res)
+	case RestoreSnapshot:
+		return ex.restore(ctx, a, res)
 	}
-	return fmt.Errorf("unknown action %q", a.Action)
+	return fmt.Errorf("%w: unknown action %q", ErrBadSpec, a.Action)
 }

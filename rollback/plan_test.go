@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/snapshot"
 )
 
 // deployCall is one call to fakeReleases.Deploy.
@@ -18,13 +19,46 @@ type deployCall struct {
 	hasDeadline      bool
 }
 
-// fakeReleases is an in-memory Releases: every service has a current
-// version and maybe a previous one; Deploy fails for the services in fail.
+// fakeReleases is an in-memory Env: every service has a current version
+// and maybe a previous one; Deploy fails for the services in fail. Its
+// other hooks work on real parts: base URLs of real servers, schemas of
+// real SQLite files, restores of real snapshots into real directories.
 type fakeReleases struct {
 	current  map[string]string
 	previous map[string]string
 	fail     map[string]error
 	calls    []deployCall
+	// urls, databases, dataDirs and snapshots are per service (snapshots
+	// by name); a service missing from one gets ErrUnsupported.
+	urls      map[string]string
+	databases map[string]string
+	dataDirs  map[string]string
+	snapshots map[string]string
+	restores  int
+}
+
+func (f *fakeReleases) BaseURL(service string) (string, error) {
+	if u, ok := f.urls[service]; ok {
+		return u, nil
+	}
+	return "", rollback.ErrUnsupported
+}
+
+func (f *fakeReleases) SchemaOf(ctx context.Context, service string) (string, error) {
+	if p, ok := f.databases[service]; ok {
+		return snapshot.Schema(ctx, p)
+	}
+	return "", rollback.ErrUnsupported
+}
+
+func (f *fakeReleases) RestoreSnapshot(ctx context.Context, service, name string) error {
+	f.restores++
+	dir, ok := f.dataDirs[service]
+	snap, found := f.snapshots[name]
+	if !ok || !found {
+		return rollback.ErrUnsupported
+	}
+	return snapshot.Restore(ctx, snap, dir)
 }
 
 func (f *fakeReleases) Previous(service string) (string, bool) {
@@ -90,9 +124,12 @@ var _ = Describe("Execute", func() {
 	It("runs the actions in order and records what each switched, on the given clock", func() {
 		results, err := rollback.Execute(context.Background(), []rollback.ActionSpec{redeploy("web"), redeploy("api")}, rel, stepClock())
 		Expect(err).NotTo(HaveOccurred())
+		s := time.Second
 		Expect(results).To(Equal([]rollback.ActionResult{
-			{Action: rollback.RedeployPrevious, Service: "web", From: "w2", To: "w1", Start: 0, End: time.Second},
-			{Action: rollback.RedeployPrevious, Service: "api", From: "v2", To: "v1", Start: 2 * time.Second, End: 3 * time.Second},
+			{Action: rollback.RedeployPrevious, Service: "web", From: "w2", To: "w1", Start: 0, End: 3 * s,
+				Idempotent: true, Attempts: []rollback.Attempt{{Start: 1 * s, End: 2 * s}}},
+			{Action: rollback.RedeployPrevious, Service: "api", From: "v2", To: "v1", Start: 4 * s, End: 7 * s,
+				Idempotent: true, Attempts: []rollback.Attempt{{Start: 5 * s, End: 6 * s}}},
 		}))
 		Expect(rel.calls).To(HaveLen(2))
 		Expect(rel.calls[0].service).To(Equal("web"))
@@ -113,8 +150,10 @@ var _ = Describe("Execute", func() {
 		Expect(results[1].From).To(Equal("v2"))
 		Expect(results[1].To).To(Equal("v1"))
 		Expect(results[1].Error).To(Equal(boom.Error()))
-		Expect(results[1].Start).To(Equal(2 * time.Second))
-		Expect(results[1].End).To(Equal(3 * time.Second))
+		Expect(results[1].Attempts).To(HaveLen(1), "no retries by default")
+		Expect(results[1].Attempts[0].Error).To(Equal(boom.Error()))
+		Expect(results[1].Start).To(Equal(4 * time.Second))
+		Expect(results[1].End).To(Equal(7 * time.Second))
 		Expect(rel.calls).To(HaveLen(2), "db is never deployed")
 		Expect(rel.current["db"]).To(Equal("d5"))
 	})
@@ -155,8 +194,8 @@ var _ = Describe("Execute", func() {
 	})
 
 	It("rejects an unknown action without deploying", func() {
-		results, err := rollback.Execute(context.Background(), []rollback.ActionSpec{{Action: "restore-snapshot", Service: "db"}}, rel, stepClock())
-		Expect(err).To(HaveOccurred())
+		results, err := rollback.Execute(context.Background(), []rollback.ActionSpec{{Action: "reboot", Service: "db"}}, rel, stepClock())
+		Expect(err).To(MatchError(rollback.ErrBadSpec))
 		Expect(results).To(HaveLen(1))
 		Expect(results[0].Error).NotTo(BeEmpty())
 		Expect(rel.calls).To(BeEmpty())

@@ -1,12 +1,12 @@
-// Package rollback decides when a drill rolls back (triggers over live load
-// windows) and carries out the rollback plan (actions).
+// Package rollback decides when a drill rolls back and carries the
+// rollback out. Triggers watch live load windows (thresholds, absolute or
+// relative to a baseline, alone or combined with any/all), poll an HTTP
+// probe, or fire at a planned offset; an Approver may have to agree; then
+// the plan's actions run in order, each with its own timeout and retries,
+// and can be run twice to prove they are idempotent.
 package rollback
 
 import (
-	"fmt"
-	"math"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -16,14 +16,37 @@ type Spec struct {
 	Enabled *bool `yaml:"enabled,omitempty" json:"enabled,omitempty"`
 	// Triggers start the rollback; the first one to fire wins.
 	Triggers []TriggerSpec `yaml:"triggers,omitempty" json:"triggers,omitempty"`
+	// Approval, when set, makes the rollback wait for an Approver once a
+	// trigger fires.
+	Approval *ApprovalSpec `yaml:"approval,omitempty" json:"approval,omitempty"`
 	// Plan is the list of actions run when a trigger fires. When empty, the
 	// plan redeploys the previous version of every service the timeline
 	// deployed, in reverse order.
 	Plan []ActionSpec `yaml:"plan,omitempty" json:"plan,omitempty"`
+	// VerifyIdempotent runs the plan a second time (ExecuteTwice) and
+	// compares the state digests taken after each run.
+	VerifyIdempotent bool `yaml:"verifyIdempotent,omitempty" json:"verifyIdempotent,omitempty"`
+	// HealFaults says whether active faults are healed "before" the plan
+	// runs or left in place until "after" it (default): a rollback under
+	// an active partition is the harder, truer test.
+	HealFaults string `yaml:"healFaults,omitempty" json:"healFaults,omitempty"`
 }
 
 // IsEnabled reports whether automatic rollback is on.
 func (s Spec) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// ApprovalSpec says who must approve a rollback and how long to wait.
+type ApprovalSpec struct {
+	// Role names the rollback owner, such as "on-call SRE".
+	Role string `yaml:"role" json:"role"`
+	// Timeout bounds the wait; no decision by then means not approved.
+	// 0 means DefaultApprovalTimeout.
+	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+}
+
+// DefaultApprovalTimeout is how long Ask waits for a decision when the
+// spec sets no timeout.
+const DefaultApprovalTimeout = 5 * time.Minute
 
 // Metric names a figure of a live load window.
 type Metric string
@@ -35,93 +58,70 @@ const (
 	P90        Metric = "p90"
 	P99        Metric = "p99"
 	Throughput Metric = "throughput" // completed requests per second
+	Status5xx  Metric = "status_5xx" // responses with a 5xx status over all, a fraction
+	Status4xx  Metric = "status_4xx" // responses with a 4xx status over all, a fraction
 )
 
 // IsLatency reports whether the metric is a latency quantile.
 func (m Metric) IsLatency() bool { return m == P50 || m == P90 || m == P99 }
 
-// TriggerSpec fires when Metric stays above (or below) a threshold for For.
-// Exactly one of Above and Below is set.
+// IsRatio reports whether the metric is a fraction of the window's
+// requests.
+func (m Metric) IsRatio() bool { return m == ErrorRate || m == Status5xx || m == Status4xx }
+
+// TriggerSpec is one trigger. It is exactly one of:
+//   - a threshold: Metric with Above or Below, held for For;
+//   - a composite: Any or All of child triggers, each held for its own For;
+//   - a probe: Probe, an HTTP check polled at an interval (see RunProbe);
+//   - a planned rollback: At, an offset on the drill's clock (see DueAt).
 type TriggerSpec struct {
 	Name   string     `yaml:"name,omitempty" json:"name,omitempty"`
-	Metric Metric     `yaml:"metric" json:"metric"`
+	Metric Metric     `yaml:"metric,omitempty" json:"metric,omitempty"`
 	Above  *Threshold `yaml:"above,omitempty" json:"above,omitempty"`
 	Below  *Threshold `yaml:"below,omitempty" json:"below,omitempty"`
 	// For is how long the condition must hold; it is counted in whole 1 s
-	// windows and defaults to one window.
+	// windows and defaults to one window. A composite ignores its own For:
+	// its children's count.
 	For time.Duration `yaml:"for,omitempty" json:"for,omitempty"`
+	// Any fires when one of its children holds. Children are thresholds
+	// (or composites of them); probe and planned children never hold.
+	Any []TriggerSpec `yaml:"any,omitempty" json:"any,omitempty"`
+	// All fires when every child holds at the same time. A spec with both
+	// Any and All uses Any.
+	All []TriggerSpec `yaml:"all,omitempty" json:"all,omitempty"`
+	// Probe polls the SUT over HTTP.
+	Probe *ProbeSpec `yaml:"probe,omitempty" json:"probe,omitempty"`
+	// At fires at this offset of the drill's clock: a planned rollback.
+	At *time.Duration `yaml:"at,omitempty" json:"at,omitempty"`
 }
 
-// Threshold is a trigger's limit as written in the scenario: "5%" or 0.05
-// for a fraction, "250ms" for a latency, a plain number for a throughput.
-type Threshold struct {
-	// Value is the limit in the metric's unit: a fraction, seconds, or
-	// requests per second.
-	Value float64
-	// Unit is "fraction", "duration" or "number", from how it was written.
-	Unit string
-	text string
-}
+// TriggerKind says how a trigger is evaluated, and so who evaluates it:
+// the Watcher (threshold, composite), RunProbe (probe) or DueAt (at).
+type TriggerKind string
 
-// String returns the threshold as it was written.
-func (t Threshold) String() string { return t.text }
-
-// MarshalText implements encoding.TextMarshaler.
-func (t Threshold) MarshalText() ([]byte, error) { return []byte(t.text), nil }
-
-// UnmarshalText reads "5%", "0.05", "250ms" or "80".
-func (t *Threshold) UnmarshalText(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if strings.HasSuffix(s, "%") {
-		v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-		if err != nil || !finite(v) || v < 0 || v > 100 {
-			return fmt.Errorf("threshold %q: want a percentage between 0%% and 100%%", s)
-		}
-		*t = Threshold{Value: v / 100, Unit: "fraction", text: s}
-		return nil
-	}
-	if v, err := strconv.ParseFloat(s, 64); err == nil {
-		if !finite(v) || v < 0 {
-			return fmt.Errorf("threshold %q: want a positive number", s)
-		}
-		unit := "number"
-		if v <= 1 && strings.Contains(s, ".") {
-			unit = "fraction"
-		}
-		*t = Threshold{Value: v, Unit: unit, text: s}
-		return nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return fmt.Errorf("threshold %q: want a percentage (5%%), a duration (250ms) or a number", s)
-	}
-	*t = Threshold{Value: d.Seconds(), Unit: "duration", text: s}
-	return nil
-}
-
-// ActionKind names a rollback action.
-type ActionKind string
-
-// Rollback actions.
+// Trigger kinds.
 const (
-	// RedeployPrevious stops the service and starts the version it ran
-	// before the last deploy, on the same data directory.
-	RedeployPrevious ActionKind = "redeploy-previous"
+	KindThreshold TriggerKind = "threshold"
+	KindComposite TriggerKind = "composite"
+	KindProbe     TriggerKind = "probe"
+	KindAt        TriggerKind = "at"
 )
 
-// ActionSpec is one step of a rollback plan.
-type ActionSpec struct {
-	Action  ActionKind `yaml:"action" json:"action"`
-	Service string     `yaml:"service" json:"service"`
-	// Timeout bounds the action; 0 uses the service's start timeout.
-	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+// Kind returns how the trigger is evaluated. A spec that sets several
+// kinds is taken as the first of at, probe, composite, threshold.
+func (s TriggerSpec) Kind() TriggerKind {
+	switch {
+	case s.At != nil:
+		return KindAt
+	case s.Probe != nil:
+		return KindProbe
+	case len(s.Any) > 0 || len(s.All) > 0:
+		return KindComposite
+	}
+	return KindThreshold
 }
 
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-// ParseThreshold reads a threshold as UnmarshalText does.
-func ParseThreshold(s string) (Threshold, error) {
-	var t Threshold
-	err := t.UnmarshalText([]byte(s))
-	return t, err
+// Metrics lists every metric a threshold can watch.
+func Metrics() []Metric {
+	return []Metric{ErrorRate, P50, P90, P99, Throughput, Status5xx, Status4xx}
 }

@@ -2,6 +2,7 @@ package rollback_test
 
 import (
 	"encoding/json"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -29,7 +30,15 @@ var _ = Describe("Threshold", func() {
 		Entry("an integer is a number", "80", 80.0, "number"),
 		Entry("1 without a dot is a number", "1", 1.0, "number"),
 		Entry("a decimal above 1 is a number", "12.5", 12.5, "number"),
+		Entry("a multiple of the baseline", "3x", 3.0, "baseline"),
+		Entry("a fraction of the baseline", "0.5x", 0.5, "baseline"),
 	)
+
+	It("knows a baseline multiple is relative and the rest are not", func() {
+		Expect(th("3x").Relative()).To(BeTrue())
+		Expect(th("300ms").Relative()).To(BeFalse())
+		Expect(th("3").Relative()).To(BeFalse())
+	})
 
 	It("trims surrounding spaces but keeps the trimmed text", func() {
 		t, err := rollback.ParseThreshold("  5%  ")
@@ -55,6 +64,10 @@ var _ = Describe("Threshold", func() {
 		Entry("a unit alone", "ms"),
 		Entry("a negative number", "-1"),
 		Entry("a number with garbage", "80rps"),
+		Entry("a negative multiple", "-3x"),
+		Entry("a bare x", "x"),
+		Entry("a doubled x", "3xx"),
+		Entry("an infinite multiple", "Infx"),
 	)
 
 	It("ParseThreshold returns the error of UnmarshalText", func() {
@@ -91,4 +104,50 @@ var _ = Describe("Metric", func() {
 			Expect(m.IsLatency()).To(BeFalse(), string(m))
 		}
 	})
+})
+
+var _ = Describe("TriggerSpec.Kind", func() {
+	at := 5 * time.Second
+	DescribeTable("says who evaluates a trigger",
+		func(spec rollback.TriggerSpec, want rollback.TriggerKind) {
+			Expect(spec.Kind()).To(Equal(want))
+		},
+		Entry("a metric with a threshold", rollback.TriggerSpec{Metric: rollback.P99, Above: th("1s")}, rollback.KindThreshold),
+		Entry("any", rollback.TriggerSpec{Any: []rollback.TriggerSpec{{Metric: rollback.P99}}}, rollback.KindComposite),
+		Entry("all", rollback.TriggerSpec{All: []rollback.TriggerSpec{{Metric: rollback.P99}}}, rollback.KindComposite),
+		Entry("a probe", rollback.TriggerSpec{Probe: &rollback.ProbeSpec{URL: "/healthz"}}, rollback.KindProbe),
+		Entry("an offset", rollback.TriggerSpec{At: &at}, rollback.KindAt),
+	)
+
+	It("decodes the new trigger fields from camelCase JSON", func() {
+		var spec rollback.Spec
+		Expect(json.Unmarshal([]byte(`{"verifyIdempotent":true,"approval":{"role":"on-call","timeout":60000000000},
+			"triggers":[{"any":[{"metric":"status_5xx","above":"2x"}]},{"at":5000000000},
+			{"probe":{"url":"/status","jsonField":"state","notEquals":"degraded"}}],
+			"plan":[{"action":"command","command":["sh","-c","true"],"retries":2,"idempotent":false}]}`), &spec)).To(Succeed())
+		Expect(spec.VerifyIdempotent).To(BeTrue())
+		Expect(spec.Approval.Role).To(Equal("on-call"))
+		Expect(spec.Triggers[0].Any[0].Above.Relative()).To(BeTrue())
+		Expect(*spec.Triggers[1].At).To(Equal(5 * time.Second))
+		Expect(spec.Triggers[2].Probe.NotEquals).To(Equal("degraded"))
+		Expect(spec.Plan[0].IsIdempotent()).To(BeFalse())
+		Expect(spec.Plan[0].Retries).To(Equal(2))
+	})
+})
+
+var _ = Describe("TriggerName", func() {
+	at := 90 * time.Second
+	DescribeTable("derives a name from the condition",
+		func(spec rollback.TriggerSpec, want string) {
+			Expect(rollback.TriggerName(spec)).To(Equal(want))
+		},
+		Entry("a relative threshold", rollback.TriggerSpec{Metric: rollback.P99, Above: th("3x")}, "p99 above 3x"),
+		Entry("any", rollback.TriggerSpec{Any: []rollback.TriggerSpec{{Metric: rollback.P99, Above: th("3x")}, {Metric: rollback.Status5xx, Above: th("1%")}}},
+			"any(p99 above 3x, status_5xx above 1%)"),
+		Entry("all", rollback.TriggerSpec{All: []rollback.TriggerSpec{{Metric: rollback.Throughput, Below: th("0.5x")}}}, "all(throughput below 0.5x)"),
+		Entry("a probe", rollback.TriggerSpec{Probe: &rollback.ProbeSpec{URL: "/healthz"}}, "probe /healthz"),
+		Entry("a probe of a status", rollback.TriggerSpec{Probe: &rollback.ProbeSpec{URL: "/healthz", Status: 204}}, "probe /healthz status 204"),
+		Entry("a probe of a field", rollback.TriggerSpec{Probe: &rollback.ProbeSpec{URL: "/s", JSONField: "a.b", Equals: "ok"}}, "probe /s a.b==ok"),
+		Entry("an offset", rollback.TriggerSpec{At: &at}, "at 1m30s"),
+	)
 })

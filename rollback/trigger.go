@@ -2,6 +2,7 @@ package rollback
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/faultdrill/faultdrill/load"
@@ -11,118 +12,199 @@ import (
 // breached, when it had held long enough, and the value that made it fire.
 type Firing struct {
 	Trigger string `json:"trigger"`
-	// FirstBreach is the start of the first window of the breaching streak.
+	// FirstBreach is the start of the first window of the breaching streak
+	// (for All, of the child that breached last; for a probe, the first
+	// failed check).
 	FirstBreach time.Duration `json:"firstBreach"`
-	// At is the end of the window that completed the streak.
+	// At is the end of the window that completed the streak, or the time
+	// a probe or planned trigger fired.
 	At time.Duration `json:"at"`
-	// Value is the metric's value in that window, in the metric's unit.
+	// Value is the metric's value in that window, in the metric's unit (a
+	// probe: the HTTP status, 0 when no response).
 	Value float64 `json:"value"`
-	// Windows is how many consecutive windows breached.
+	// Limit is the threshold the value was compared with, in the same
+	// unit; for a baseline-relative threshold, factor × baseline.
+	Limit float64 `json:"limit,omitempty"`
+	// Windows is how many consecutive windows breached (a probe: failed
+	// checks in a row).
 	Windows int `json:"windows"`
+	// Detail says what was seen, in words.
+	Detail string `json:"detail,omitempty"`
+	// Causes are the children of a composite trigger that held.
+	Causes []Firing `json:"causes,omitempty"`
 }
 
-// Watcher evaluates threshold triggers over live 1 s load windows.
-// It is not safe for concurrent use: feed it from the goroutine that
-// receives the windows.
+// Watcher evaluates threshold and composite triggers over live 1 s load
+// windows; it ignores probe and planned triggers. A baseline-relative
+// threshold is not evaluated (it neither breaches nor resets) until the
+// watcher has a baseline. It is not safe for concurrent use: feed it from
+// the goroutine that receives the windows.
 type Watcher struct {
-	triggers []*threshold
+	conds    []*cond
+	baseline *load.Window
 }
 
-type threshold struct {
-	spec   TriggerSpec
-	need   int
-	streak int
-	first  time.Duration
+// cond is the running state of one trigger or composite child.
+type cond struct {
+	spec     TriggerSpec
+	need     int
+	streak   int
+	first    time.Duration
+	value    float64
+	limit    float64
+	last     time.Duration // start of the last window observed
+	children []*cond
 }
 
-// NewWatcher returns a watcher over the given triggers.
-func NewWatcher(specs []TriggerSpec) *Watcher {
+// NewWatcher returns a watcher over the window triggers among specs.
+// baseline may be nil and given later with SetBaseline.
+func NewWatcher(specs []TriggerSpec, baseline *load.Window) *Watcher {
 	w := &Watcher{}
+	w.SetBaseline(baseline)
 	for _, s := range specs {
-		need := int((s.For + time.Second - 1) / time.Second)
-		if need < 1 {
-			need = 1
+		if k := s.Kind(); k == KindThreshold || k == KindComposite {
+			w.conds = append(w.conds, newCond(s))
 		}
-		w.triggers = append(w.triggers, &threshold{spec: s, need: need})
 	}
 	return w
 }
 
-// Observe feeds one window to every trigger and returns the first one that
-// fires. A window with no completed request neither breaches nor resets a
-// streak, except for a throughput trigger, for which it is a zero.
+func newCond(s TriggerSpec) *cond {
+	need := int((s.For + time.Second - 1) / time.Second)
+	c := &cond{spec: s, need: max(need, 1)}
+	children := s.Any
+	if len(children) == 0 {
+		children = s.All
+	}
+	for _, child := range children {
+		c.children = append(c.children, newCond(child))
+	}
+	return c
+}
+
+// SetBaseline sets (or, with nil, clears) the window that relative
+// thresholds are multiples of: one that reads like a 1 s window, such as
+// load.Baseline makes of the windows before the first fault.
+func (w *Watcher) SetBaseline(baseline *load.Window) {
+	if baseline == nil {
+		w.baseline = nil
+		return
+	}
+	b := *baseline
+	w.baseline = &b
+}
+
+// Observe feeds one window to every trigger and returns the first one, in
+// spec order, that holds. A window with no completed request neither
+// breaches nor resets a streak, except for a throughput trigger, for which
+// it is a zero.
 func (w *Watcher) Observe(win load.Window) (Firing, bool) {
-	for _, t := range w.triggers {
-		value, ok := MetricValue(t.spec.Metric, win)
-		if !ok {
-			continue
-		}
-		if !Breaches(t.spec, value) {
-			t.streak = 0
-			continue
-		}
-		if t.streak == 0 {
-			t.first = win.Start
-		}
-		t.streak++
-		if t.streak >= t.need {
-			return Firing{
-				Trigger:     TriggerName(t.spec),
-				FirstBreach: t.first,
-				At:          win.Start + time.Second,
-				Value:       value,
-				Windows:     t.streak,
-			}, true
+	for _, c := range w.conds {
+		c.observe(win, w.baseline)
+	}
+	for _, c := range w.conds {
+		if f, ok := c.firing(); ok {
+			f.At = win.Start + load.WindowSize
+			return f, true
 		}
 	}
 	return Firing{}, false
 }
 
-// Breaches reports whether value is past the trigger's threshold.
-func Breaches(s TriggerSpec, value float64) bool {
-	if s.Above != nil {
-		return value > s.Above.Value
+// observe updates the streaks of c and its children with one window.
+func (c *cond) observe(win load.Window, baseline *load.Window) {
+	c.last = win.Start
+	if len(c.children) > 0 {
+		for _, child := range c.children {
+			child.observe(win, baseline)
+		}
+		return
 	}
-	if s.Below != nil {
-		return value < s.Below.Value
+	value, ok := MetricValue(c.spec.Metric, win)
+	if !ok {
+		return
 	}
-	return false
+	limit, ok := limitOf(c.spec, baseline)
+	if !ok {
+		return
+	}
+	if !beyond(c.spec, value, limit) {
+		c.streak = 0
+		return
+	}
+	if c.streak == 0 {
+		c.first = win.Start
+	}
+	c.streak++
+	c.value, c.limit = value, limit
 }
 
-// MetricValue returns a window's figure for the metric, in the unit of its
-// thresholds: a fraction, seconds, or requests per second. ok is false when
-// the window has no data for the metric.
-func MetricValue(m Metric, win load.Window) (value float64, ok bool) {
-	if m == Throughput {
-		return float64(win.Count), true
-	}
-	if win.Count == 0 {
-		return 0, false
-	}
-	switch m {
-	case ErrorRate:
-		return win.ErrorRate, true
-	case P50:
-		return win.P50.Seconds(), true
-	case P90:
-		return win.P90.Seconds(), true
-	case P99:
-		return win.P99.Seconds(), true
-	}
-	return 0, false
-}
-
-// TriggerName returns the trigger's name, or one derived from its
-// condition, such as "error_rate above 5%".
-func TriggerName(s TriggerSpec) string {
-	if s.Name != "" {
-		return s.Name
-	}
+// firing returns the firing of c when it holds now.
+func (c *cond) firing() (Firing, bool) {
 	switch {
-	case s.Above != nil:
-		return fmt.Sprintf("%s above %s", s.Metric, s.Above)
-	case s.Below != nil:
-		return fmt.Sprintf("%s below %s", s.Metric, s.Below)
+	case len(c.spec.Any) > 0:
+		for _, child := range c.children {
+			if f, ok := child.firing(); ok {
+				return c.composite([]Firing{f}), true
+			}
+		}
+		return Firing{}, false
+	case len(c.spec.All) > 0:
+		causes := make([]Firing, 0, len(c.children))
+		for _, child := range c.children {
+			f, ok := child.firing()
+			if !ok {
+				return Firing{}, false
+			}
+			causes = append(causes, f)
+		}
+		return c.composite(causes), true
+	case c.streak >= c.need:
+		return Firing{
+			Trigger: TriggerName(c.spec), FirstBreach: c.first, At: c.last + load.WindowSize,
+			Value: c.value, Limit: c.limit, Windows: c.streak, Detail: c.detail(),
+		}, true
 	}
-	return string(s.Metric)
+	return Firing{}, false
+}
+
+// composite returns the firing of a composite whose causes hold: its
+// breach began when the last of them began, and it carries the first
+// cause's value.
+func (c *cond) composite(causes []Firing) Firing {
+	f := causes[0]
+	f.Trigger = TriggerName(c.spec)
+	f.Causes = causes
+	for _, cause := range causes[1:] {
+		f.FirstBreach = max(f.FirstBreach, cause.FirstBreach)
+		f.Windows = min(f.Windows, cause.Windows)
+	}
+	return f
+}
+
+// detail says in words what a firing threshold saw, such as "p99 900ms
+// above 300ms (3x the baseline) for 2 window(s)".
+func (c *cond) detail() string {
+	dir, t := "above", c.spec.Above
+	if t == nil {
+		dir, t = "below", c.spec.Below
+	}
+	limit := formatValue(c.spec.Metric, c.limit)
+	if t.Relative() {
+		limit += " (" + t.String() + " the baseline)"
+	}
+	return fmt.Sprintf("%s %s %s %s for %d window(s)", c.spec.Metric, formatValue(c.spec.Metric, c.value), dir, limit, c.streak)
+}
+
+// formatValue writes a metric's value in its unit.
+func formatValue(m Metric, v float64) string {
+	switch {
+	case m.IsLatency():
+		return time.Duration(v * float64(time.Second)).Round(time.Microsecond).String()
+	case m.IsRatio():
+		return strconv.FormatFloat(v*100, 'g', 4, 64) + "%"
+	case m == Throughput:
+		return strconv.FormatFloat(v, 'g', 6, 64) + "/s"
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
 }

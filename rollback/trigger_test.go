@@ -49,16 +49,17 @@ var _ = Describe("Watcher", func() {
 	}
 
 	It("fires on the first breaching window when For is 0", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(0)})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(0)}, nil)
 		i, f := feed(w, errWin(0, 100, 0.01), errWin(1, 100, 0.2))
 		Expect(i).To(Equal(1))
 		Expect(f).To(Equal(rollback.Firing{
-			Trigger: "errors", FirstBreach: time.Second, At: 2 * time.Second, Value: 0.2, Windows: 1,
+			Trigger: "errors", FirstBreach: time.Second, At: 2 * time.Second, Value: 0.2, Limit: 0.05, Windows: 1,
+			Detail: "error_rate 20% above 5% for 1 window(s)",
 		}))
 	})
 
 	It("needs For worth of consecutive breaching windows", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(2 * time.Second)})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(2 * time.Second)}, nil)
 		_, ok := w.Observe(errWin(3, 100, 0.5))
 		Expect(ok).To(BeFalse(), "one breaching window is not 2 s")
 		f, ok := w.Observe(errWin(4, 100, 0.4))
@@ -70,20 +71,20 @@ var _ = Describe("Watcher", func() {
 	})
 
 	It("counts a For that is not whole seconds up to the next window", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(1500 * ms)})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(1500 * ms)}, nil)
 		i, f := feed(w, errWin(0, 10, 0.5), errWin(1, 10, 0.5), errWin(2, 10, 0.5))
 		Expect(i).To(Equal(1))
 		Expect(f.Windows).To(Equal(2))
 	})
 
 	It("does not breach at exactly the threshold", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(0)})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(0)}, nil)
 		i, _ := feed(w, errWin(0, 100, 0.05), errWin(1, 100, 0.05))
 		Expect(i).To(Equal(-1))
 	})
 
 	It("restarts the streak after a clean window", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(2 * time.Second)})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(2 * time.Second)}, nil)
 		i, f := feed(w,
 			errWin(0, 100, 0.5),  // breach
 			errWin(1, 100, 0.0),  // clean: reset
@@ -99,7 +100,7 @@ var _ = Describe("Watcher", func() {
 	})
 
 	It("lets an empty window neither breach nor reset an error-rate streak", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(2 * time.Second)})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(2 * time.Second)}, nil)
 		_, ok := w.Observe(errWin(0, 0, 0))
 		Expect(ok).To(BeFalse(), "an empty window alone does not breach")
 		i, f := feed(w,
@@ -117,7 +118,7 @@ var _ = Describe("Watcher", func() {
 	It("treats an empty window as zero throughput for a below trigger", func() {
 		w := rollback.NewWatcher([]rollback.TriggerSpec{
 			{Metric: rollback.Throughput, Below: th("10"), For: 2 * time.Second},
-		})
+		}, nil)
 		i, f := feed(w,
 			errWin(0, 50, 0), // healthy rate
 			errWin(1, 0, 0),  // nothing completed: 0 < 10
@@ -130,7 +131,7 @@ var _ = Describe("Watcher", func() {
 	})
 
 	It("does not fire a below trigger while the metric stays at or above it", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{{Metric: rollback.Throughput, Below: th("10")}})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{{Metric: rollback.Throughput, Below: th("10")}}, nil)
 		i, _ := feed(w, errWin(0, 10, 0), errWin(1, 11, 0), errWin(2, 500, 0))
 		Expect(i).To(Equal(-1))
 		_, ok := w.Observe(errWin(3, 9, 0))
@@ -139,7 +140,7 @@ var _ = Describe("Watcher", func() {
 
 	DescribeTable("compares latency quantiles in seconds",
 		func(metric rollback.Metric, win load.Window, fires bool) {
-			w := rollback.NewWatcher([]rollback.TriggerSpec{{Metric: metric, Above: th("250ms")}})
+			w := rollback.NewWatcher([]rollback.TriggerSpec{{Metric: metric, Above: th("250ms")}}, nil)
 			f, ok := w.Observe(win)
 			Expect(ok).To(Equal(fires))
 			if fires {
@@ -155,7 +156,7 @@ var _ = Describe("Watcher", func() {
 	)
 
 	It("reads a latency threshold written as a plain fraction as seconds too", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{{Metric: rollback.P99, Above: th("0.25")}})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{{Metric: rollback.P99, Above: th("0.25")}}, nil)
 		_, ok := w.Observe(latWin(0, 0, 0, 200*ms))
 		Expect(ok).To(BeFalse())
 		_, ok = w.Observe(latWin(1, 0, 0, 260*ms))
@@ -163,7 +164,7 @@ var _ = Describe("Watcher", func() {
 	})
 
 	It("ignores an empty window for a latency trigger", func() {
-		w := rollback.NewWatcher([]rollback.TriggerSpec{{Metric: rollback.P99, Above: th("250ms"), For: 2 * time.Second}})
+		w := rollback.NewWatcher([]rollback.TriggerSpec{{Metric: rollback.P99, Above: th("250ms"), For: 2 * time.Second}}, nil)
 		i, f := feed(w,
 			latWin(0, 0, 0, 400*ms),
 			load.Window{Start: time.Second}, // empty, its p99 of 0 must not reset
@@ -177,7 +178,7 @@ var _ = Describe("Watcher", func() {
 		w := rollback.NewWatcher([]rollback.TriggerSpec{
 			{Name: "slow", Metric: rollback.P99, Above: th("250ms")},
 			{Name: "errors", Metric: rollback.ErrorRate, Above: th("5%")},
-		})
+		}, nil)
 		win := latWin(0, 0, 0, time.Second)
 		win.ErrorRate = 0.9
 		f, ok := w.Observe(win)
@@ -187,7 +188,7 @@ var _ = Describe("Watcher", func() {
 		w = rollback.NewWatcher([]rollback.TriggerSpec{
 			{Name: "errors", Metric: rollback.ErrorRate, Above: th("5%")},
 			{Name: "slow", Metric: rollback.P99, Above: th("250ms")},
-		})
+		}, nil)
 		f, ok = w.Observe(win)
 		Expect(ok).To(BeTrue())
 		Expect(f.Trigger).To(Equal("errors"))
@@ -197,7 +198,7 @@ var _ = Describe("Watcher", func() {
 		w := rollback.NewWatcher([]rollback.TriggerSpec{
 			{Name: "errors", Metric: rollback.ErrorRate, Above: th("5%"), For: 3 * time.Second},
 			{Name: "slow", Metric: rollback.P99, Above: th("250ms")},
-		})
+		}, nil)
 		win := latWin(0, 0, 0, 10*ms)
 		win.ErrorRate = 0.9
 		_, ok := w.Observe(win)
@@ -210,7 +211,7 @@ var _ = Describe("Watcher", func() {
 	})
 
 	It("never fires with no triggers", func() {
-		w := rollback.NewWatcher(nil)
+		w := rollback.NewWatcher(nil, nil)
 		i, _ := feed(w, errWin(0, 100, 1), errWin(1, 0, 0))
 		Expect(i).To(Equal(-1))
 	})
