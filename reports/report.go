@@ -25,23 +25,28 @@ const FileName = "report.json"
 
 // Report is everything a drill found, as written to report.json.
 type Report struct {
-	Schema     string                  `json:"schema"`
-	Drill      Drill                   `json:"drill"`
-	Status     Status                  `json:"status"`
-	Partial    bool                    `json:"partial,omitempty"`
-	Error      string                  `json:"error,omitempty"`
-	Objectives Objectives              `json:"objectives"`
-	Phases     Phases                  `json:"phases"`
-	Measures   Measures                `json:"measures"`
-	Trigger    *rollback.Firing        `json:"trigger,omitempty"`
-	Actions    []rollback.ActionResult `json:"actions,omitempty"`
-	Deploys    []Deploy                `json:"deploys,omitempty"`
-	Faults     []Fault                 `json:"faults,omitempty"`
-	Load       LoadSummary             `json:"load"`
-	Windows    []load.Window           `json:"windows,omitempty"`
-	Verifiers  []verify.Result         `json:"verifiers,omitempty"`
-	Score      Score                   `json:"score"`
-	Outcome    Outcome                 `json:"outcome"`
+	Schema     string           `json:"schema"`
+	Drill      Drill            `json:"drill"`
+	Status     Status           `json:"status"`
+	Partial    bool             `json:"partial,omitempty"`
+	Error      string           `json:"error,omitempty"`
+	Objectives Objectives       `json:"objectives"`
+	Phases     Phases           `json:"phases"`
+	Measures   Measures         `json:"measures"`
+	Trigger    *rollback.Firing `json:"trigger,omitempty"`
+	// Approval is the rollback owner's decision, when the scenario asked
+	// for one.
+	Approval *rollback.Approval      `json:"approval,omitempty"`
+	Actions  []rollback.ActionResult `json:"actions,omitempty"`
+	Deploys  []Deploy                `json:"deploys,omitempty"`
+	Faults   []Fault                 `json:"faults,omitempty"`
+	Load     LoadSummary             `json:"load"`
+	Windows  []load.Window           `json:"windows,omitempty"`
+	// Baseline aggregates the load windows before the fault onset.
+	Baseline  *load.Window    `json:"baseline,omitempty"`
+	Verifiers []verify.Result `json:"verifiers,omitempty"`
+	Score     Score           `json:"score"`
+	Outcome   Outcome         `json:"outcome"`
 }
 
 // Drill identifies one run of a scenario.
@@ -79,6 +84,17 @@ type Objectives struct {
 	PassScore    int           `json:"passScore"`
 	SLOErrorRate float64       `json:"sloErrorRate"`
 	SLOP99       time.Duration `json:"sloP99,omitempty"`
+	// Detection is the longest acceptable time from fault onset to a
+	// trigger firing; 0 means no objective.
+	Detection time.Duration `json:"detection,omitempty"`
+	// ErrorBudget is the share of operations that may fail or end
+	// indeterminate during the drill, a fraction in (0,1]; 0 means
+	// DefaultErrorBudget.
+	ErrorBudget float64 `json:"errorBudget,omitempty"`
+	// Weights override the default weight of score parts by name ("rto",
+	// "slo", "health", "detection", "errorBudget"); parts not named keep
+	// their default (see DefaultWeights).
+	Weights map[string]float64 `json:"weights,omitempty"`
 }
 
 // Phases are the offsets at which a drill's milestones happened; a nil
@@ -88,6 +104,7 @@ type Phases struct {
 	FaultOnset    *time.Duration `json:"faultOnset,omitempty"`
 	FirstBreach   *time.Duration `json:"firstBreach,omitempty"`
 	TriggerFired  *time.Duration `json:"triggerFired,omitempty"`
+	Approved      *time.Duration `json:"approved,omitempty"`
 	RollbackStart *time.Duration `json:"rollbackStart,omitempty"`
 	RollbackEnd   *time.Duration `json:"rollbackEnd,omitempty"`
 	Recovered     *time.Duration `json:"recovered,omitempty"`
@@ -143,6 +160,9 @@ type Outcome struct {
 	Class  Class `json:"class"`
 	// Reasons say, one sentence each, why the drill failed.
 	Reasons []string `json:"reasons,omitempty"`
+	// Gates are the pass/fail checks the verdict was made of, in the
+	// order they rank: integrity, rto, slo, health, score.
+	Gates []Gate `json:"gates,omitempty"`
 }
 
 // Write writes the report as indented JSON to dir/report.json, atomically.

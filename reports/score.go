@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/faultdrill/faultdrill/verify"
 )
@@ -14,18 +15,47 @@ type Class string
 // Classes, from the most to the least severe failure a drill can have.
 const (
 	ClassPassed      Class = "passed"
-	ClassIntegrity   Class = "integrity"   // acknowledged writes lost beyond the RPO
+	ClassIntegrity   Class = "integrity"   // an integrity verifier failed: lost writes beyond the RPO, duplicates, broken invariants, a non-linearizable history
 	ClassRTO         Class = "rto"         // not recovered within the RTO objective
+	ClassSLO         Class = "slo"         // the slo verifier failed: the SLO was not met after the rollback
 	ClassFailed      Class = "failed"      // unhealthy after the drill, or score below the pass mark
 	ClassError       Class = "error"       // the harness could not run the drill
 	ClassInterrupted Class = "interrupted" // stopped by a signal before it ended
 )
 
+// Names of the score's parts, as they appear in Objectives.Weights and in
+// every report.
+const (
+	PartRTO         = "rto"
+	PartSLO         = "slo"
+	PartHealth      = "health"
+	PartDetection   = "detection"
+	PartErrorBudget = "errorBudget"
+)
+
+// DefaultErrorBudget is the share of operations that may fail or end
+// indeterminate during a drill when the scenario sets no error budget.
+const DefaultErrorBudget = 0.05
+
+// DefaultWeights returns the weight of each part of the score when the
+// scenario does not override it; the map is the caller's to change.
+func DefaultWeights() map[string]float64 {
+	return map[string]float64{PartRTO: 30, PartSLO: 20, PartHealth: 20, PartDetection: 15, PartErrorBudget: 15}
+}
+
 // Formula is the published scoring formula, repeated in every report.
-const Formula = "score = round(100 × (40·rto + 30·health + 30·durability) / 100), each part in [0,1]: " +
-	"rto = 1 when recovered within the RTO objective, falling linearly to 0 at twice the objective, 0 when never recovered; " +
-	"health = healthy services / services; durability = 1 when lost acknowledged writes ≤ RPO, 0.5 when some could not be verified, else 0. " +
-	"The drill passes when score ≥ passScore and no gate failed: lost writes beyond the RPO (integrity), an unhealthy service, or an RTO beyond its objective."
+const Formula = "score = round(100 × Σ weight·part / Σ weight) over the parts that have data, 0 when that Σ weight is 0; " +
+	"weights default to rto 30, slo 20, health 20, detection 15, errorBudget 15 and a scenario may override them; each part is in [0,1]: " +
+	"rto = 1 when recovered within the RTO objective (or when none is set), falling linearly to 0 at twice the objective, 0 when never recovered; " +
+	"slo = the slo verifier's compliant windows / windows after the rollback (1 or 0 from its verdict when it gives no counts); " +
+	"health = healthy services / services; " +
+	"detection = 1 when a trigger fired within the detection objective (or at all when none is set), falling linearly to 0 at twice the objective, " +
+	"0 when the SLO was breached after the fault onset and no trigger fired; " +
+	"errorBudget = 1 when (failed + indeterminate) / operations is within the error budget (default 5%), falling linearly to 0 at twice the budget. " +
+	"A part with no data is left out of both sums: rto when the load did not run to its end, slo when no slo verifier decided, " +
+	"health when no health verifier ran, detection when there was no fault onset or the SLO held and no trigger fired, errorBudget when no operation ran. " +
+	"The drill passes when no gate fails, in this order: integrity (any integrity verifier failed: acknowledged writes lost beyond the RPO, duplicates, broken invariants, a non-linearizable history — whatever the score), " +
+	"rto (recovered later than the RTO objective, or never), slo (the slo verifier failed), health (a service unhealthy afterwards), score (score < passScore)."
 
 // Score is the drill's score with the parts it is made of.
 type Score struct {
@@ -40,29 +70,59 @@ type Component struct {
 	Name   string  `json:"name"`
 	Weight float64 `json:"weight"`
 	Value  float64 `json:"value"`
-	Detail string  `json:"detail"`
+	// NoData means there was nothing to score this part on: it is left out
+	// of the weighted sum and Detail says why.
+	NoData bool   `json:"noData,omitempty"`
+	Detail string `json:"detail"`
+}
+
+// GateState is how one gate of the verdict ended.
+type GateState string
+
+// Gate states. A skipped gate had nothing to check.
+const (
+	GatePassed  GateState = "passed"
+	GateFailed  GateState = "failed"
+	GateSkipped GateState = "skipped"
+)
+
+// Gate is one pass/fail check the verdict is made of.
+type Gate struct {
+	Name   string    `json:"name"`
+	State  GateState `json:"state"`
+	Detail string    `json:"detail"`
 }
 
 // Judge scores the report and decides its outcome from its verifiers,
-// measures and objectives. It leaves an errored or interrupted report's
-// class as it is but still scores what was measured.
+// measures and objectives, as Formula states. It leaves an errored or
+// interrupted report's class as it is but still scores what was measured.
 func Judge(r *Report) {
-	rto := rtoComponent(r.Measures, r.Objectives)
-	health := healthComponent(r.Verifiers)
-	durability := durabilityComponent(r.Verifiers)
-	parts := []Component{rto, health, durability}
-	var sum, weights float64
-	for _, c := range parts {
-		sum += c.Weight * c.Value
-		weights += c.Weight
+	rto, slo, health := rtoComponent(r), sloComponent(r.Verifiers), healthComponent(r.Verifiers)
+	parts := []Component{rto, slo, health, detectionComponent(r), errorBudgetComponent(r.Load, r.Objectives)}
+	weights := DefaultWeights()
+	for name, w := range r.Objectives.Weights {
+		if _, known := weights[name]; known {
+			weights[name] = w
+		}
 	}
-	r.Score = Score{
-		Value:      int(math.Round(100 * sum / weights)),
-		PassScore:  r.Objectives.PassScore,
-		Components: parts,
-		Formula:    Formula,
+	var sum, total float64
+	for i := range parts {
+		w := weights[parts[i].Name]
+		if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
+			w = 0
+		}
+		parts[i].Weight = w
+		if !parts[i].NoData {
+			sum += w * parts[i].Value
+			total += w
+		}
 	}
-	r.Outcome = decide(r, rto, health)
+	value := 0
+	if total > 0 {
+		value = int(math.Round(100 * sum / total))
+	}
+	r.Score = Score{Value: value, PassScore: r.Objectives.PassScore, Components: parts, Formula: Formula}
+	r.Outcome = decide(r, rto, slo, health)
 	switch {
 	case r.Outcome.Class == ClassError:
 		r.Status = Errored
@@ -75,7 +135,9 @@ func Judge(r *Report) {
 	}
 }
 
-func decide(r *Report, rto, health Component) Outcome {
+// decide runs the gates in rank order; the first that fails names the
+// class, and every failed one gives its reason.
+func decide(r *Report, rto, slo, health Component) Outcome {
 	var reasons []string
 	class := ClassPassed
 	worse := func(c Class, reason string) {
@@ -90,87 +152,104 @@ func decide(r *Report, rto, health Component) Outcome {
 	case Interrupted:
 		worse(ClassInterrupted, "the drill was interrupted before it ended")
 	}
-	for _, v := range r.Verifiers {
-		if v.Integrity && v.Verdict == verify.Failure {
-			worse(ClassIntegrity, v.Name+": "+v.Summary)
-		}
+	gates := []Gate{
+		integrityGate(r.Verifiers), rtoGate(rto, r.Objectives), sloGate(r.Verifiers, slo),
+		healthGate(health), scoreGate(r.Score),
 	}
-	if rto.Value < 1 && r.Objectives.RTO > 0 {
-		worse(ClassRTO, "rto: "+rto.Detail)
-	}
-	if health.Value < 1 {
-		worse(ClassFailed, "health: "+health.Detail)
-	}
-	if r.Score.Value < r.Objectives.PassScore {
-		worse(ClassFailed, fmt.Sprintf("score %d is below the pass mark %d", r.Score.Value, r.Objectives.PassScore))
-	}
-	return Outcome{Passed: class == ClassPassed, Class: class, Reasons: reasons}
-}
-
-func rtoComponent(m Measures, o Objectives) Component {
-	c := Component{Name: "rto", Weight: 40}
-	switch {
-	case m.RTO == nil:
-		c.Detail = "the system never recovered to its SLO before the load ended"
-	case o.RTO <= 0:
-		c.Value = 1
-		c.Detail = fmt.Sprintf("recovered in %s (no RTO objective set)", m.RTO.Round(msRound))
-	default:
-		ratio := float64(*m.RTO) / float64(o.RTO)
-		c.Value = math.Max(0, math.Min(1, 2-ratio))
-		if ratio <= 1 {
-			c.Detail = fmt.Sprintf("recovered in %s, within the %s objective", m.RTO.Round(msRound), o.RTO)
-		} else {
-			c.Detail = fmt.Sprintf("recovered in %s, beyond the %s objective", m.RTO.Round(msRound), o.RTO)
-		}
-	}
-	return c
-}
-
-func healthComponent(results []verify.Result) Component {
-	c := Component{Name: "health", Weight: 30, Value: 1, Detail: "no health verifier configured"}
-	for _, v := range results {
-		if v.Name != "health" {
-			continue
-		}
-		healthy, unhealthy := listLen(v.Evidence["healthy"]), listLen(v.Evidence["unhealthy"])
-		c.Value = 0
-		if total := healthy + unhealthy; total > 0 {
-			c.Value = float64(healthy) / float64(total)
-		}
-		c.Detail = v.Summary
-		return c
-	}
-	return c
-}
-
-func durabilityComponent(results []verify.Result) Component {
-	c := Component{Name: "durability", Weight: 30, Value: 1, Detail: "no durability verifier configured"}
-	for _, v := range results {
-		if v.Name != "durability" {
-			continue
-		}
-		switch v.Verdict {
-		case verify.Success:
-			c.Value = 1
-		case verify.Failure:
-			c.Value = 0
+	classes := []Class{ClassIntegrity, ClassRTO, ClassSLO, ClassFailed, ClassFailed}
+	for i, g := range gates {
+		switch {
+		case g.State != GateFailed:
+		case g.Name == "integrity":
+			for _, v := range r.Verifiers {
+				if v.Integrity && v.Verdict == verify.Failure {
+					worse(classes[i], v.Name+": "+v.Summary)
+				}
+			}
+		case g.Name == "score":
+			worse(classes[i], g.Detail)
 		default:
-			c.Value = 0.5
+			worse(classes[i], g.Name+": "+g.Detail)
 		}
-		c.Detail = v.Summary
 	}
-	return c
+	return Outcome{Passed: class == ClassPassed, Class: class, Reasons: reasons, Gates: gates}
 }
 
-// listLen is the length of a list of evidence, whether it was built in
-// memory or read back from JSON.
-func listLen(v any) int {
-	switch l := v.(type) {
-	case []string:
-		return len(l)
-	case []any:
-		return len(l)
+func integrityGate(results []verify.Result) Gate {
+	g := Gate{Name: "integrity"}
+	var ran, failed []string
+	for _, v := range results {
+		if !v.Integrity {
+			continue
+		}
+		ran = append(ran, v.Name)
+		if v.Verdict == verify.Failure {
+			failed = append(failed, v.Name)
+		}
 	}
-	return 0
+	switch {
+	case len(failed) > 0:
+		g.State, g.Detail = GateFailed, "failed: "+strings.Join(failed, ", ")
+	case len(ran) == 0:
+		g.State, g.Detail = GateSkipped, "no integrity verifier ran"
+	default:
+		g.State, g.Detail = GatePassed, "no integrity verifier failed: "+strings.Join(ran, ", ")
+	}
+	return g
+}
+
+func rtoGate(rto Component, o Objectives) Gate {
+	g := Gate{Name: "rto", Detail: rto.Detail}
+	switch {
+	case rto.NoData:
+		g.State = GateSkipped
+	case o.RTO <= 0:
+		g.State, g.Detail = GateSkipped, "no RTO objective set; "+rto.Detail
+	case rto.Value < 1:
+		g.State = GateFailed
+	default:
+		g.State = GatePassed
+	}
+	return g
+}
+
+func sloGate(results []verify.Result, slo Component) Gate {
+	v, ok := find(results, PartSLO)
+	switch {
+	case ok && v.Verdict == verify.Failure:
+		return Gate{Name: "slo", State: GateFailed, Detail: v.Summary}
+	case slo.NoData:
+		return Gate{Name: "slo", State: GateSkipped, Detail: slo.Detail}
+	}
+	return Gate{Name: "slo", State: GatePassed, Detail: slo.Detail}
+}
+
+func healthGate(health Component) Gate {
+	g := Gate{Name: "health", Detail: health.Detail}
+	switch {
+	case health.NoData:
+		g.State = GateSkipped
+	case health.Value < 1:
+		g.State = GateFailed
+	default:
+		g.State = GatePassed
+	}
+	return g
+}
+
+func scoreGate(s Score) Gate {
+	if s.Value < s.PassScore {
+		return Gate{Name: "score", State: GateFailed, Detail: fmt.Sprintf("score %d is below the pass mark %d", s.Value, s.PassScore)}
+	}
+	return Gate{Name: "score", State: GatePassed, Detail: fmt.Sprintf("score %d reaches the pass mark %d", s.Value, s.PassScore)}
+}
+
+// find returns the first result of the named verifier.
+func find(results []verify.Result, name string) (verify.Result, bool) {
+	for _, v := range results {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return verify.Result{}, false
 }

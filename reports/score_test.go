@@ -2,11 +2,13 @@ package reports_test
 
 import (
 	"encoding/json"
+	"math"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/verify"
 )
@@ -28,17 +30,27 @@ func durabilityResult(v verify.Verdict) verify.Result {
 	return verify.Result{Name: "durability", Verdict: v, Integrity: true, Summary: "durability summary " + string(v)}
 }
 
-// goodReport is a drill that recovered in half its 10 s RTO, with two
-// healthy services and no lost write: every part of the score is 1.
+func sloResult(v verify.Verdict, compliant, windows int) verify.Result {
+	return verify.Result{Name: "slo", Verdict: v, Summary: "slo summary " + string(v),
+		Evidence: map[string]any{"compliant": compliant, "windows": windows}}
+}
+
+// goodReport is a drill that recovered in half its 10 s RTO, detected the
+// fault in 2 s of a 5 s objective, met its SLO in every window after the
+// rollback, burned 1% of a 5% error budget, with two healthy services and
+// no lost write: every part of the score is 1.
 func goodReport() *reports.Report {
 	return &reports.Report{
 		Schema:     reports.Schema,
 		Status:     reports.Failed, // Judge decides it
-		Objectives: reports.Objectives{RTO: 10 * time.Second, RTOFrom: "fault", PassScore: 80},
-		Measures:   reports.Measures{RTO: dur(5 * time.Second)},
+		Objectives: reports.Objectives{RTO: 10 * time.Second, RTOFrom: "fault", PassScore: 80, SLOErrorRate: 0.01, Detection: 5 * time.Second},
+		Phases:     reports.Phases{FaultOnset: dur(10 * time.Second), TriggerFired: dur(12 * time.Second), LoadEnd: dur(60 * time.Second)},
+		Measures:   reports.Measures{RTO: dur(5 * time.Second), DetectionTime: dur(2 * time.Second)},
+		Load:       reports.LoadSummary{Ops: 1000, Acknowledged: 990, Failed: 8, Indeterminate: 2},
 		Verifiers: []verify.Result{
 			healthResult([]string{"api", "db"}, nil),
 			durabilityResult(verify.Success),
+			sloResult(verify.Success, 40, 40),
 		},
 	}
 }
@@ -55,57 +67,158 @@ func component(r *reports.Report, name string) reports.Component {
 	return reports.Component{}
 }
 
-// expectedScore applies the published formula to the three parts.
-func expectedScore(rto, health, durability float64) int {
-	v := 100 * (40*rto + 30*health + 30*durability) / 100
-	return int(v + 0.5)
+// gate returns the named gate.
+func gate(r *reports.Report, name string) reports.Gate {
+	GinkgoHelper()
+	for _, g := range r.Outcome.Gates {
+		if g.Name == name {
+			return g
+		}
+	}
+	Fail("no gate " + name)
+	return reports.Gate{}
+}
+
+// publishedWeights are the default weights as the Formula states them.
+var publishedWeights = map[string]float64{"rto": 30, "slo": 20, "health": 20, "detection": 15, "errorBudget": 15}
+
+// whole is every part of the score at 1.
+func whole() map[string]float64 {
+	return map[string]float64{"rto": 1, "slo": 1, "health": 1, "detection": 1, "errorBudget": 1}
+}
+
+// with returns whole() with some parts changed; a NaN value removes the
+// part (no data).
+func with(kv ...any) map[string]float64 {
+	m := whole()
+	for i := 0; i < len(kv); i += 2 {
+		name, v := kv[i].(string), kv[i+1].(float64)
+		if math.IsNaN(v) {
+			delete(m, name)
+		} else {
+			m[name] = v
+		}
+	}
+	return m
+}
+
+var noData = math.NaN()
+
+// expectedScore applies the published formula to the parts that have
+// data, with the given weights (the published defaults when nil).
+func expectedScore(parts map[string]float64, weights map[string]float64) int {
+	if weights == nil {
+		weights = publishedWeights
+	}
+	var sum, total float64
+	for name, v := range parts {
+		sum += weights[name] * v
+		total += weights[name]
+	}
+	if total == 0 {
+		return 0
+	}
+	return int(100*sum/total + 0.5)
 }
 
 var _ = Describe("Judge", func() {
 	It("passes a drill where every part is whole", func() {
 		r := goodReport()
 		reports.Judge(r)
-		Expect(r.Outcome).To(Equal(reports.Outcome{Passed: true, Class: reports.ClassPassed}))
+		Expect(r.Outcome.Passed).To(BeTrue(), "%v", r.Outcome.Reasons)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+		Expect(r.Outcome.Reasons).To(BeEmpty())
 		Expect(r.Status).To(Equal(reports.Passed))
 		Expect(r.Score.Value).To(Equal(100))
 		Expect(r.Score.PassScore).To(Equal(80))
 		Expect(r.Score.Formula).To(Equal(reports.Formula))
-		Expect(r.Score.Components).To(HaveLen(3))
-		for name, weight := range map[string]float64{"rto": 40, "health": 30, "durability": 30} {
+		Expect(r.Score.Components).To(HaveLen(5))
+		for name, weight := range publishedWeights {
 			c := component(r, name)
 			Expect(c.Weight).To(Equal(weight), name)
 			Expect(c.Value).To(Equal(1.0), name)
+			Expect(c.NoData).To(BeFalse(), name)
 			Expect(c.Detail).NotTo(BeEmpty(), name)
 		}
+		names := []string{}
+		for _, g := range r.Outcome.Gates {
+			names = append(names, g.Name)
+			Expect(g.State).To(Equal(reports.GatePassed), g.Name)
+		}
+		Expect(names).To(Equal([]string{"integrity", "rto", "slo", "health", "score"}))
 	})
 
-	It("fails on integrity when acknowledged writes were lost beyond the RPO", func() {
+	It("publishes the default weights it applies", func() {
+		Expect(reports.DefaultWeights()).To(Equal(publishedWeights))
+		Expect(reports.Formula).To(ContainSubstring("rto 30, slo 20, health 20, detection 15, errorBudget 15"))
+	})
+
+	DescribeTable("fails on integrity whatever the score when an integrity verifier fails",
+		func(name, summary string) {
+			r := goodReport()
+			r.Verifiers = append(r.Verifiers, verify.Result{Name: name, Verdict: verify.Failure, Integrity: true, Summary: summary})
+			reports.Judge(r)
+			Expect(r.Score.Value).To(Equal(100), "integrity is a gate, not a part of the score")
+			Expect(r.Outcome.Passed).To(BeFalse())
+			Expect(r.Outcome.Class).To(Equal(reports.ClassIntegrity))
+			Expect(r.Status).To(Equal(reports.Failed))
+			Expect(r.Outcome.Reasons).To(ConsistOf(name + ": " + summary))
+			Expect(gate(r, "integrity").State).To(Equal(reports.GateFailed))
+			Expect(gate(r, "integrity").Detail).To(ContainSubstring(name))
+		},
+		Entry("lost writes", "durability", "3 of 900 acknowledged writes lost (RPO allows 0)"),
+		Entry("duplicates", "duplicates", "2 writes applied twice"),
+		Entry("invariant", "invariant", "sum of balances changed"),
+		Entry("linearizability", "linearizability", "history is not linearizable"),
+	)
+
+	It("does not gate on an integrity verifier that could not decide", func() {
 		r := goodReport()
-		r.Verifiers[1] = durabilityResult(verify.Failure)
+		r.Verifiers[1] = durabilityResult(verify.Unknown)
 		reports.Judge(r)
-		Expect(r.Outcome.Passed).To(BeFalse())
-		Expect(r.Outcome.Class).To(Equal(reports.ClassIntegrity))
-		Expect(r.Status).To(Equal(reports.Failed))
-		Expect(component(r, "durability").Value).To(Equal(0.0))
-		Expect(r.Score.Value).To(Equal(expectedScore(1, 1, 0)))
-		Expect(r.Outcome.Reasons).To(ContainElement(ContainSubstring("durability summary failure")))
+		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+		Expect(gate(r, "integrity").State).To(Equal(reports.GatePassed))
 	})
 
-	It("does not gate on a failed verifier that is not an integrity one", func() {
+	It("skips the integrity gate when no integrity verifier ran", func() {
 		r := goodReport()
-		r.Objectives.PassScore = 0
-		r.Verifiers = append(r.Verifiers, verify.Result{Name: "slo", Verdict: verify.Failure, Summary: "p99 too high"})
+		r.Verifiers = []verify.Result{r.Verifiers[0], r.Verifiers[2]}
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+		Expect(gate(r, "integrity").State).To(Equal(reports.GateSkipped))
+	})
+
+	It("does not gate on a failed verifier that is neither integrity, slo nor health", func() {
+		r := goodReport()
+		r.Verifiers = append(r.Verifiers, verify.Result{Name: "mixed-versions", Verdict: verify.Failure, Summary: "v2 served 40 errors"})
 		reports.Judge(r)
 		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
 	})
 
-	It("ranks integrity above a missed RTO", func() {
+	It("ranks integrity above a missed RTO, and gives the reason of every failed gate", func() {
 		r := goodReport()
 		r.Verifiers[1] = durabilityResult(verify.Failure)
 		r.Measures.RTO = nil
 		reports.Judge(r)
 		Expect(r.Outcome.Class).To(Equal(reports.ClassIntegrity))
-		Expect(r.Outcome.Reasons).To(ContainElement(HavePrefix("rto: ")), "every failed gate gives its reason")
+		Expect(r.Outcome.Reasons).To(ContainElement(HavePrefix("rto: ")))
+		Expect(r.Outcome.Reasons[0]).To(ContainSubstring("durability summary failure"))
+	})
+
+	It("ranks a missed RTO above a failed SLO, and a failed SLO above an unhealthy service", func() {
+		r := goodReport()
+		r.Objectives.PassScore = 0
+		r.Measures.RTO = dur(15 * time.Second)
+		r.Verifiers[2] = sloResult(verify.Failure, 1, 4)
+		r.Verifiers[0] = healthResult([]string{"api"}, []string{"db"})
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassRTO))
+		Expect(r.Outcome.Reasons).To(HaveLen(3))
+
+		r.Measures.RTO = dur(5 * time.Second)
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassSLO))
+		Expect(r.Outcome.Reasons).To(ConsistOf(HavePrefix("slo: "), HavePrefix("health: ")))
 	})
 
 	It("fails on RTO when the system never recovered", func() {
@@ -115,8 +228,21 @@ var _ = Describe("Judge", func() {
 		Expect(r.Outcome.Class).To(Equal(reports.ClassRTO))
 		Expect(r.Status).To(Equal(reports.Failed))
 		Expect(component(r, "rto").Value).To(Equal(0.0))
-		Expect(r.Score.Value).To(Equal(expectedScore(0, 1, 1)))
+		Expect(r.Score.Value).To(Equal(expectedScore(with("rto", 0.0), nil)))
 		Expect(r.Outcome.Reasons).To(ContainElement(SatisfyAll(HavePrefix("rto: "), ContainSubstring("never recovered"))))
+	})
+
+	It("leaves the RTO out when the load did not run to its end", func() {
+		r := goodReport()
+		r.Measures.RTO = nil
+		r.Phases.LoadEnd = nil
+		reports.Judge(r)
+		c := component(r, "rto")
+		Expect(c.NoData).To(BeTrue())
+		Expect(c.Detail).To(ContainSubstring("no data"))
+		Expect(gate(r, "rto").State).To(Equal(reports.GateSkipped))
+		Expect(r.Score.Value).To(Equal(expectedScore(with("rto", noData), nil)))
+		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
 	})
 
 	DescribeTable("scores the RTO linearly from the objective down to 0 at twice it",
@@ -126,7 +252,7 @@ var _ = Describe("Judge", func() {
 			r.Measures.RTO = dur(rto)
 			reports.Judge(r)
 			Expect(component(r, "rto").Value).To(BeNumerically("~", want, 1e-9))
-			Expect(r.Score.Value).To(Equal(expectedScore(want, 1, 1)))
+			Expect(r.Score.Value).To(Equal(expectedScore(with("rto", want), nil)))
 			Expect(r.Outcome.Class).To(Equal(class))
 		},
 		Entry("well within", 1*time.Second, 1.0, reports.ClassPassed),
@@ -144,6 +270,203 @@ var _ = Describe("Judge", func() {
 		reports.Judge(r)
 		Expect(component(r, "rto").Value).To(Equal(1.0))
 		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+		Expect(gate(r, "rto").State).To(Equal(reports.GateSkipped))
+	})
+
+	Describe("the slo part", func() {
+		It("fails the drill with its own class when the slo verifier fails", func() {
+			r := goodReport()
+			r.Objectives.PassScore = 0
+			r.Verifiers[2] = sloResult(verify.Failure, 0, 10)
+			reports.Judge(r)
+			Expect(r.Outcome.Class).To(Equal(reports.ClassSLO))
+			Expect(r.Status).To(Equal(reports.Failed))
+			Expect(r.Outcome.Reasons).To(ConsistOf("slo: slo summary failure"))
+			Expect(gate(r, "slo").State).To(Equal(reports.GateFailed))
+		})
+
+		It("scores the share of compliant windows, in memory and read back from JSON", func() {
+			r := goodReport()
+			r.Objectives.PassScore = 0
+			r.Verifiers[2] = sloResult(verify.Failure, 3, 4)
+			b, err := json.Marshal(r.Verifiers)
+			Expect(err).NotTo(HaveOccurred())
+			fromJSON := goodReport()
+			fromJSON.Objectives.PassScore = 0
+			Expect(json.Unmarshal(b, &fromJSON.Verifiers)).To(Succeed())
+			Expect(fromJSON.Verifiers[2].Evidence["windows"]).To(BeAssignableToTypeOf(0.0), "the JSON shape under test")
+
+			reports.Judge(r)
+			reports.Judge(fromJSON)
+			Expect(component(r, "slo").Value).To(Equal(0.75))
+			Expect(r.Score.Value).To(Equal(expectedScore(with("slo", 0.75), nil)))
+			Expect(fromJSON.Score).To(Equal(r.Score))
+		})
+
+		DescribeTable("scores 1 or 0 from the verdict when the verifier gives no counts",
+			func(v verify.Verdict, want float64) {
+				r := goodReport()
+				r.Objectives.PassScore = 0
+				r.Verifiers[2] = verify.Result{Name: "slo", Verdict: v, Summary: "s"}
+				reports.Judge(r)
+				Expect(component(r, "slo").Value).To(Equal(want))
+				Expect(r.Score.Value).To(Equal(expectedScore(with("slo", want), nil)))
+			},
+			Entry("success", verify.Success, 1.0),
+			Entry("failure", verify.Failure, 0.0),
+		)
+
+		DescribeTable("leaves the part out when there is nothing to score it on",
+			func(verifiers func(*reports.Report) []verify.Result) {
+				r := goodReport()
+				r.Verifiers = verifiers(r)
+				reports.Judge(r)
+				Expect(component(r, "slo").NoData).To(BeTrue())
+				Expect(component(r, "slo").Detail).To(HavePrefix("no data"))
+				Expect(r.Score.Value).To(Equal(100))
+				Expect(gate(r, "slo").State).To(Equal(reports.GateSkipped))
+				Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+			},
+			Entry("no slo verifier", func(r *reports.Report) []verify.Result { return r.Verifiers[:2] }),
+			Entry("skipped", func(r *reports.Report) []verify.Result {
+				return append(r.Verifiers[:2], verify.Result{Name: "slo", Verdict: verify.Skipped, Summary: "no rollback"})
+			}),
+			Entry("undecided", func(r *reports.Report) []verify.Result {
+				return append(r.Verifiers[:2], verify.Result{Name: "slo", Verdict: verify.Unknown, Summary: "no window after the rollback"})
+			}),
+		)
+	})
+
+	Describe("the detection part", func() {
+		DescribeTable("scores the detection time linearly from the objective down to 0 at twice it",
+			func(d time.Duration, want float64) {
+				r := goodReport()
+				r.Measures.DetectionTime = dur(d)
+				r.Objectives.PassScore = 0
+				reports.Judge(r)
+				Expect(component(r, "detection").Value).To(BeNumerically("~", want, 1e-9))
+				Expect(r.Score.Value).To(Equal(expectedScore(with("detection", want), nil)))
+				Expect(r.Outcome.Class).To(Equal(reports.ClassPassed), "detection is scored, not a gate")
+			},
+			Entry("within", 2*time.Second, 1.0),
+			Entry("at the objective", 5*time.Second, 1.0),
+			Entry("half beyond", 7500*time.Millisecond, 0.5),
+			Entry("at twice", 10*time.Second, 0.0),
+			Entry("far beyond", time.Minute, 0.0),
+		)
+
+		It("counts a trigger that fired as whole when no objective is set", func() {
+			r := goodReport()
+			r.Objectives.Detection = 0
+			r.Measures.DetectionTime = dur(time.Minute)
+			reports.Judge(r)
+			Expect(component(r, "detection").Value).To(Equal(1.0))
+		})
+
+		It("scores 0 when the SLO was breached after the fault onset and no trigger fired", func() {
+			r := goodReport()
+			r.Measures.DetectionTime, r.Phases.TriggerFired = nil, nil
+			r.Objectives.PassScore = 0
+			r.Windows = []load.Window{
+				{Start: 9 * time.Second, Count: 100, ErrorRate: 0.02}, // before the onset: not counted
+				{Start: 10 * time.Second, Count: 100},
+				{Start: 11 * time.Second, Count: 100, ErrorRate: 0.3},
+			}
+			reports.Judge(r)
+			c := component(r, "detection")
+			Expect(c.NoData).To(BeFalse())
+			Expect(c.Value).To(Equal(0.0))
+			Expect(c.Detail).To(ContainSubstring("t+11s"))
+			Expect(r.Score.Value).To(Equal(expectedScore(with("detection", 0.0), nil)))
+		})
+
+		It("counts a p99 above the SLO as a breach", func() {
+			r := goodReport()
+			r.Measures.DetectionTime, r.Phases.TriggerFired = nil, nil
+			r.Objectives.SLOP99 = 100 * time.Millisecond
+			r.Windows = []load.Window{{Start: 12 * time.Second, Count: 100, P99: 300 * time.Millisecond}}
+			reports.Judge(r)
+			Expect(component(r, "detection").NoData).To(BeFalse())
+			Expect(component(r, "detection").Value).To(Equal(0.0))
+		})
+
+		It("leaves the part out when the SLO held and no trigger fired (a good release)", func() {
+			r := goodReport()
+			r.Measures.DetectionTime, r.Phases.TriggerFired = nil, nil
+			r.Windows = []load.Window{{Start: 10 * time.Second, Count: 100, ErrorRate: 0.01}, {Start: 11 * time.Second}}
+			reports.Judge(r)
+			Expect(component(r, "detection").NoData).To(BeTrue())
+			Expect(r.Score.Value).To(Equal(100))
+		})
+
+		It("leaves the part out when there was no fault onset", func() {
+			r := goodReport()
+			r.Measures.DetectionTime, r.Phases.TriggerFired, r.Phases.FaultOnset = nil, nil, nil
+			reports.Judge(r)
+			Expect(component(r, "detection").NoData).To(BeTrue())
+			Expect(component(r, "detection").Detail).To(ContainSubstring("no fault onset"))
+		})
+	})
+
+	Describe("the error budget part", func() {
+		DescribeTable("scores the share of failed and indeterminate operations against the budget",
+			func(budget float64, failed, indeterminate int, want float64) {
+				r := goodReport()
+				r.Objectives.PassScore = 0
+				r.Objectives.ErrorBudget = budget
+				r.Load = reports.LoadSummary{Ops: 1000, Failed: failed, Indeterminate: indeterminate, Acknowledged: 1000 - failed - indeterminate}
+				reports.Judge(r)
+				Expect(component(r, "errorBudget").Value).To(BeNumerically("~", want, 1e-9))
+				Expect(r.Score.Value).To(Equal(expectedScore(with("errorBudget", want), nil)))
+			},
+			Entry("default 5%, none failed", 0.0, 0, 0, 1.0),
+			Entry("default 5%, exactly at it", 0.0, 40, 10, 1.0),
+			Entry("default 5%, half beyond", 0.0, 50, 25, 0.5),
+			Entry("default 5%, at twice", 0.0, 100, 0, 0.0),
+			Entry("1% budget, half beyond", 0.01, 10, 5, 0.5),
+			Entry("1% budget, far beyond", 0.01, 500, 0, 0.0),
+		)
+
+		It("leaves the part out when no operation ran", func() {
+			r := goodReport()
+			r.Load = reports.LoadSummary{}
+			reports.Judge(r)
+			Expect(component(r, "errorBudget").NoData).To(BeTrue())
+		})
+	})
+
+	Describe("weights", func() {
+		It("applies the scenario's weights over the defaults", func() {
+			r := goodReport()
+			r.Objectives.PassScore = 0
+			r.Measures.RTO = dur(15 * time.Second) // rto 0.5
+			r.Objectives.Weights = map[string]float64{"rto": 70, "detection": 0}
+			reports.Judge(r)
+			weights := map[string]float64{"rto": 70, "slo": 20, "health": 20, "detection": 0, "errorBudget": 15}
+			Expect(component(r, "rto").Weight).To(Equal(70.0))
+			Expect(component(r, "detection").Weight).To(Equal(0.0))
+			Expect(r.Score.Value).To(Equal(expectedScore(with("rto", 0.5), weights)))
+		})
+
+		It("ignores unknown names and counts a negative or NaN weight as 0", func() {
+			r := goodReport()
+			r.Objectives.PassScore = 0
+			r.Measures.RTO = dur(15 * time.Second)
+			r.Objectives.Weights = map[string]float64{"durability": 50, "slo": -20, "health": math.NaN()}
+			reports.Judge(r)
+			weights := map[string]float64{"rto": 30, "slo": 0, "health": 0, "detection": 15, "errorBudget": 15}
+			Expect(r.Score.Value).To(Equal(expectedScore(with("rto", 0.5), weights)))
+			Expect(r.Score.Components).To(HaveLen(5))
+		})
+
+		It("scores 0 when no part has data", func() {
+			r := &reports.Report{Schema: reports.Schema, Objectives: reports.Objectives{PassScore: 0}}
+			reports.Judge(r)
+			for _, c := range r.Score.Components {
+				Expect(c.NoData).To(BeTrue(), c.Name)
+			}
+			Expect(r.Score.Value).To(Equal(0))
+		})
 	})
 
 	It("fails a drill that left a service unhealthy", func() {
@@ -154,20 +477,20 @@ var _ = Describe("Judge", func() {
 		Expect(r.Outcome.Class).To(Equal(reports.ClassFailed))
 		Expect(r.Status).To(Equal(reports.Failed))
 		Expect(component(r, "health").Value).To(Equal(0.5))
-		Expect(r.Score.Value).To(Equal(expectedScore(1, 0.5, 1)))
+		Expect(r.Score.Value).To(Equal(expectedScore(with("health", 0.5), nil)))
 		Expect(r.Outcome.Reasons).To(ConsistOf(HavePrefix("health: ")))
 	})
 
 	It("fails on the score alone when it is below the pass mark", func() {
 		r := goodReport()
-		r.Verifiers[1] = durabilityResult(verify.Unknown) // half the durability part, no gate
-		want := expectedScore(1, 1, 0.5)
+		r.Measures.DetectionTime = dur(10 * time.Second) // detection 0, not a gate
+		want := expectedScore(with("detection", 0.0), nil)
 		r.Objectives.PassScore = want + 1
 		reports.Judge(r)
-		Expect(component(r, "durability").Value).To(Equal(0.5))
 		Expect(r.Score.Value).To(Equal(want))
 		Expect(r.Outcome.Class).To(Equal(reports.ClassFailed))
 		Expect(r.Outcome.Reasons).To(ConsistOf(ContainSubstring("below the pass mark")))
+		Expect(gate(r, "score").State).To(Equal(reports.GateFailed))
 
 		r.Objectives.PassScore = want
 		reports.Judge(r)
@@ -181,12 +504,13 @@ var _ = Describe("Judge", func() {
 			r.Status = status
 			r.Error = "runtime start: port in use"
 			r.Verifiers[1] = durabilityResult(verify.Failure) // would be integrity otherwise
+			r.Measures.RTO = nil
 			reports.Judge(r)
 			Expect(r.Status).To(Equal(status))
 			Expect(r.Outcome.Class).To(Equal(class))
 			Expect(r.Outcome.Passed).To(BeFalse())
-			Expect(r.Score.Value).To(Equal(expectedScore(1, 1, 0)))
-			Expect(r.Outcome.Reasons).To(HaveLen(3), "harness, durability and score")
+			Expect(r.Score.Value).To(Equal(expectedScore(with("rto", 0.0), nil)))
+			Expect(r.Outcome.Reasons).To(HaveLen(4), "harness, durability, rto and score")
 		},
 		Entry("errored", reports.Errored, reports.ClassError),
 		Entry("interrupted", reports.Interrupted, reports.ClassInterrupted),
@@ -219,25 +543,12 @@ var _ = Describe("Judge", func() {
 		Expect(fromJSON.Outcome).To(Equal(inMemory.Outcome))
 	})
 
-	It("counts the durability part as whole when no durability verifier ran", func() {
-		r := goodReport()
-		r.Verifiers = r.Verifiers[:1]
-		reports.Judge(r)
-		Expect(component(r, "durability").Value).To(Equal(1.0))
-		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
-	})
-})
-
-var _ = Describe("Judge with health disabled", func() {
-	// Pending: with verify.health.disabled the engine runs no health
-	// verifier, and healthComponent then scores health 0 with the reason
-	// "health was not verified", so such a drill can never pass. Un-pend
-	// once a missing health verifier is neutral, as a missing durability
-	// verifier already is.
-	It("passes a drill that ran no health verifier", func() {
+	It("passes a drill that ran no health verifier, leaving health out", func() {
 		r := goodReport()
 		r.Verifiers = r.Verifiers[1:]
 		reports.Judge(r)
 		Expect(r.Outcome.Passed).To(BeTrue(), "%v", r.Outcome.Reasons)
+		Expect(component(r, "health").NoData).To(BeTrue())
+		Expect(gate(r, "health").State).To(Equal(reports.GateSkipped))
 	})
 })

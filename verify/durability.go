@@ -3,12 +3,8 @@ package verify
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/faultdrill/faultdrill/load"
@@ -18,141 +14,191 @@ import (
 const maxListed = 100
 
 // Durability reads back every write the system acknowledged and reports
-// the ones it no longer has. A write is lost when the read answers 404;
-// a read that fails otherwise leaves that write unverified. Indeterminate
-// writes are counted apart and never read: they may or may not have taken
-// effect. The verdict is Failure when more than rpo writes are lost,
-// Unknown when some could not be verified, and Success otherwise.
+// the ones it no longer has. With spec.List set it makes one list request
+// and a set difference: a write is lost when its id is not listed, and a
+// failed list request leaves every write unverified. Otherwise it reads
+// each write with spec.Read: a write is lost when the read answers 404,
+// and a read that fails otherwise leaves that write unverified.
+// Indeterminate writes are counted apart and never read: they may or may
+// not have taken effect. The verdict is Failure when more than rpo writes
+// are lost, Unknown when some could not be verified, and Success otherwise.
 func Durability(ctx context.Context, baseURL string, spec DurabilitySpec, ops []load.Op, rpo int) Result {
-	res := Result{Name: "durability", Integrity: true}
-	method, path, err := ParseRead(spec.Read)
+	res := Result{Name: NameDurability, Integrity: true}
+	var c writeCheck
+	var err error
+	if spec.List != "" {
+		c, err = listBack(ctx, baseURL, spec.List, ops)
+	} else {
+		c, err = readBack(ctx, baseURL, spec.Read, ops, spec.Concurrency)
+	}
 	if err != nil {
 		res.Verdict, res.Summary = Unknown, err.Error()
 		return res
 	}
-	acked, indeterminate, failed := writeOutcomes(ops)
-	lost, unverified := readBack(ctx, baseURL, method, path, acked, spec.Concurrency)
+	expected := expectedLoss(&c, ops, spec.ExpectedLossAfter)
+	slices.Sort(c.lost)
+	slices.Sort(c.unverified)
 
 	res.Evidence = map[string]any{
-		"acknowledged":  len(acked),
-		"indeterminate": indeterminate,
-		"failed":        failed,
-		"lost":          len(lost),
-		"unverified":    len(unverified),
+		"acknowledged":  c.acked,
+		"indeterminate": c.indeterminate,
+		"failed":        c.failed,
+		"lost":          len(c.lost),
+		"unverified":    len(c.unverified),
 		"rpo":           rpo,
 	}
-	if len(lost) > 0 {
-		res.Evidence["lostIds"] = firstN(lost, maxListed)
+	if len(c.lost) > 0 {
+		res.Evidence["lostIds"] = firstN(c.lost, maxListed)
 	}
-	if len(unverified) > 0 {
-		res.Evidence["unverifiedIds"] = firstN(unverified, maxListed)
+	if len(c.unverified) > 0 {
+		res.Evidence["unverifiedIds"] = firstN(c.unverified, maxListed)
+	}
+	if c.listErr != nil {
+		res.Evidence["listError"] = c.listErr.Error()
+	}
+	if spec.ExpectedLossAfter != nil {
+		res.Evidence["expectedLost"] = len(expected)
+		res.Evidence["snapshotAt"] = *spec.ExpectedLossAfter
+		if len(expected) > 0 {
+			res.Evidence["expectedLostIds"] = firstN(expected, maxListed)
+		}
 	}
 	switch {
-	case len(lost) > rpo:
+	case len(c.lost) > rpo:
 		res.Verdict = Failure
-		res.Summary = fmt.Sprintf("%d of %d acknowledged writes lost (RPO allows %d)", len(lost), len(acked), rpo)
-	case len(unverified) > 0:
+		res.Summary = fmt.Sprintf("%d of %d acknowledged writes lost (RPO allows %d)", len(c.lost), c.acked, rpo)
+	case len(c.unverified) > 0:
 		res.Verdict = Unknown
-		res.Summary = fmt.Sprintf("%d of %d acknowledged writes could not be read back", len(unverified), len(acked))
+		res.Summary = fmt.Sprintf("%d of %d acknowledged writes could not be read back", len(c.unverified), c.acked)
 	default:
 		res.Verdict = Success
 		res.Summary = fmt.Sprintf("%d of %d acknowledged writes lost (RPO allows %d); %d indeterminate not counted",
-			len(lost), len(acked), rpo, indeterminate)
+			len(c.lost), c.acked, rpo, c.indeterminate)
+	}
+	if len(expected) > 0 {
+		res.Summary += fmt.Sprintf("; %d acknowledged after the restored snapshot, lost as expected", len(expected))
 	}
 	return res
 }
 
-// ParseRead splits a read template such as "GET /entries/{id}".
-func ParseRead(read string) (method, path string, err error) {
-	method, path, ok := strings.Cut(strings.TrimSpace(read), " ")
-	path = strings.TrimSpace(path)
-	if !ok || method == "" || !strings.HasPrefix(path, "/") || !strings.Contains(path, "{id}") || strings.ContainsAny(path, " \t") {
-		return "", "", fmt.Errorf("durability read %q: want \"METHOD /path/{id}\"", read)
+// expectedLoss moves out of c.lost the writes acknowledged after the
+// restored snapshot was taken, and returns them sorted.
+func expectedLoss(c *writeCheck, ops []load.Op, snapshotAt *time.Duration) []string {
+	if snapshotAt == nil || len(c.lost) == 0 {
+		return nil
 	}
-	return strings.ToUpper(method), path, nil
+	ackedAt := make(map[string]time.Duration, len(c.lost))
+	for _, id := range c.lost {
+		ackedAt[id] = -1
+	}
+	for _, op := range ops {
+		if _, ok := ackedAt[op.ID]; ok && op.Write && op.Outcome == load.Acknowledged {
+			ackedAt[op.ID] = op.End
+		}
+	}
+	var expected, bugs []string
+	for _, id := range c.lost {
+		if ackedAt[id] > *snapshotAt {
+			expected = append(expected, id)
+		} else {
+			bugs = append(bugs, id)
+		}
+	}
+	c.lost = bugs
+	slices.Sort(expected)
+	return expected
 }
 
-// writeOutcomes returns the distinct ids of acknowledged writes, and counts
-// of indeterminate and failed ones.
-func writeOutcomes(ops []load.Op) (acked []string, indeterminate, failed int) {
-	seen := make(map[string]struct{}, len(ops))
-	for _, op := range ops {
+// writeCheck is what reading the writes back found: counts of distinct
+// acknowledged writes and of indeterminate and failed ones, and the ids of
+// the lost and the unverified acknowledged writes.
+type writeCheck struct {
+	acked, indeterminate, failed int
+	lost, unverified             []string
+	// listErr is why the list request failed, leaving every write unverified.
+	listErr error
+}
+
+// readBack reads every acknowledged write with bounded concurrency and
+// sorts out the lost (404) and the unverified (any other failure).
+func readBack(ctx context.Context, baseURL, read string, ops []load.Op, concurrency int) (writeCheck, error) {
+	method, path, err := ParseRead(read)
+	if err != nil {
+		return writeCheck{}, err
+	}
+	var c writeCheck
+	ids, _ := c.indexWrites(ops)
+	fetchEach(ctx, baseURL, method, path, ids, concurrency, false, func(id string, r reply) {
+		switch {
+		case r.err != nil:
+			c.unverified = append(c.unverified, id)
+		case r.code/100 == 2:
+		case r.code == http.StatusNotFound:
+			c.lost = append(c.lost, id)
+		default:
+			c.unverified = append(c.unverified, id)
+		}
+	})
+	return c, nil
+}
+
+// listBack lists every stored id in one request and finds the acknowledged
+// writes that are not listed. It indexes the acknowledged ids once and
+// looks each listed id up without copying it, so that a million writes
+// take well under a second. When the list request fails, every
+// acknowledged write is unverified.
+func listBack(ctx context.Context, baseURL, list string, ops []load.Op) (writeCheck, error) {
+	if _, _, err := ParseList(list); err != nil {
+		return writeCheck{}, err
+	}
+	var c writeCheck
+	acked, index := c.indexWrites(ops)
+	body, err := fetchList(ctx, baseURL, list)
+	if err != nil {
+		c.unverified, c.listErr = acked, err
+		return c, nil
+	}
+	listed := make([]bool, len(acked))
+	err = eachID(body, func(id []byte) {
+		if i, ok := index[string(id)]; ok {
+			listed[i] = true
+		}
+	})
+	if err != nil {
+		c.unverified, c.listErr = acked, fmt.Errorf("verify: list: %w", err)
+		return c, nil
+	}
+	for i, id := range acked {
+		if !listed[i] {
+			c.lost = append(c.lost, id)
+		}
+	}
+	return c, nil
+}
+
+// indexWrites counts the writes of ops by outcome and returns the distinct
+// acknowledged ids, each with its index in that list.
+func (c *writeCheck) indexWrites(ops []load.Op) (acked []string, index map[string]int) {
+	index = make(map[string]int, len(ops))
+	for i := range ops {
+		op := &ops[i]
 		if !op.Write {
 			continue
 		}
 		switch op.Outcome {
 		case load.Acknowledged:
-			if _, dup := seen[op.ID]; !dup {
-				seen[op.ID] = struct{}{}
+			if _, dup := index[op.ID]; !dup {
+				index[op.ID] = len(acked)
 				acked = append(acked, op.ID)
 			}
 		case load.Indeterminate:
-			indeterminate++
+			c.indeterminate++
 		case load.Failed:
-			failed++
+			c.failed++
 		}
 	}
-	return acked, indeterminate, failed
-}
-
-// readBack reads every id with bounded concurrency and sorts out the lost
-// (404) and the unverified (any other failure).
-func readBack(ctx context.Context, baseURL, method, path string, ids []string, concurrency int) (lost, unverified []string) {
-	if concurrency <= 0 {
-		concurrency = 16
-	}
-	client := &http.Client{
-		Timeout:   5 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: concurrency},
-	}
-	defer client.CloseIdleConnections()
-
-	var mu sync.Mutex
-	work := make(chan string)
-	var wg sync.WaitGroup
-	for range concurrency {
-		wg.Go(func() {
-			for id := range work {
-				present, err := readOne(ctx, client, method, baseURL+strings.ReplaceAll(path, "{id}", url.PathEscape(id)))
-				mu.Lock()
-				switch {
-				case err != nil:
-					unverified = append(unverified, id)
-				case !present:
-					lost = append(lost, id)
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	for _, id := range ids {
-		work <- id
-	}
-	close(work)
-	wg.Wait()
-	slices.Sort(lost)
-	slices.Sort(unverified)
-	return lost, unverified
-}
-
-func readOne(ctx context.Context, client *http.Client, method, url string) (present bool, err error) {
-	req, err := http.NewRequestWithContext(ctx, method, url, nil)
-	if err != nil {
-		return false, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return false, err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	switch {
-	case resp.StatusCode/100 == 2:
-		return true, nil
-	case resp.StatusCode == http.StatusNotFound:
-		return false, nil
-	}
-	return false, fmt.Errorf("%s %s: %s", method, url, resp.Status)
+	c.acked = len(acked)
+	return acked, index
 }
 
 func firstN(ids []string, n int) []string {

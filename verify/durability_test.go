@@ -236,3 +236,34 @@ var _ = Describe("ParseRead", func() {
 		Entry("a misspelt placeholder", "GET /entries/{ID}"),
 	)
 })
+
+var _ = Describe("durability after a snapshot restore", func() {
+	It("counts writes acknowledged after the restored snapshot as expected loss, and earlier ones as lost", func(ctx SpecContext) {
+		present := map[string]bool{"w-early-kept": true}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if present[strings.TrimPrefix(r.URL.Path, "/entries/")] {
+				return
+			}
+			http.NotFound(w, r)
+		}))
+		DeferCleanup(srv.Close)
+		ack := func(id string, end time.Duration) load.Op {
+			return load.Op{ID: id, Write: true, Outcome: load.Acknowledged, Start: end - time.Millisecond, End: end}
+		}
+		ops := []load.Op{ack("w-early-kept", time.Second), ack("w-early-lost", 2*time.Second),
+			ack("w-late-1", 6*time.Second), ack("w-late-2", 7*time.Second)}
+		snapshotAt := 5 * time.Second
+
+		res := verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}", ExpectedLossAfter: &snapshotAt}, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Failure), "a write acknowledged before the snapshot is a real loss")
+		Expect(res.Evidence["lost"]).To(Equal(1))
+		Expect(res.Evidence["lostIds"]).To(Equal([]string{"w-early-lost"}))
+		Expect(res.Evidence["expectedLost"]).To(Equal(2))
+		Expect(res.Evidence["expectedLostIds"]).To(Equal([]string{"w-late-1", "w-late-2"}))
+
+		present["w-early-lost"] = true
+		res = verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}", ExpectedLossAfter: &snapshotAt}, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Success))
+		Expect(res.Summary).To(ContainSubstring("2 acknowledged after the restored snapshot, lost as expected"))
+	})
+})

@@ -48,7 +48,7 @@ func Health(ctx context.Context, endpoints []Endpoint, timeout time.Duration) Re
 	slices.Sort(healthy)
 	slices.Sort(unhealthy)
 	res := Result{
-		Name:     "health",
+		Name:     NameHealth,
 		Evidence: map[string]any{"healthy": healthy, "unhealthy": unhealthy},
 	}
 	if len(unhealthy) == 0 {

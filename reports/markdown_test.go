@@ -1,0 +1,99 @@
+package reports_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/verify"
+)
+
+func markdown(r *reports.Report) string {
+	GinkgoHelper()
+	var b strings.Builder
+	Expect(reports.WriteMarkdown(&b, r)).To(Succeed())
+	return b.String()
+}
+
+var _ = Describe("WriteMarkdown", func() {
+	It("heads the summary with the status in words, the score and the class", func() {
+		r := realisticReport(60)
+		out := markdown(r)
+		first, _, _ := strings.Cut(out, "\n")
+		Expect(first).To(Equal("## faultdrill: ledger-bad-release FAILED"))
+		Expect(out).To(ContainSubstring("**FAILED**: score **%d / 100** (pass mark 80), class `integrity`.", r.Score.Value))
+		Expect(out).To(ContainSubstring("seed 42"))
+	})
+
+	It("has a row per score part, gate, phase, measure and verifier", func() {
+		r := realisticReport(60)
+		out := markdown(r)
+		for _, c := range r.Score.Components {
+			Expect(out).To(MatchRegexp(`(?m)^\| %s \| %g \| `, c.Name, c.Weight))
+		}
+		Expect(out).To(MatchRegexp(`(?m)^\| \*\*score\*\* \| \| \*\*%d\*\* \| pass mark 80 \|$`, r.Score.Value))
+		Expect(out).To(ContainSubstring("| integrity | failed | failed: durability |"))
+		Expect(out).To(ContainSubstring("| rto | passed | recovered in 1s, within the 10s objective |"))
+		Expect(out).To(ContainSubstring("| trigger fired | t+21s |"))
+		Expect(out).To(ContainSubstring("| RTO | 1s (objective 10s, from rollback-start) |"))
+		Expect(out).To(MatchRegexp(`(?m)^\| durability \| failure \| yes \| \d+ of \d+ acknowledged writes lost \(RPO allows 0\) \|$`))
+		Expect(out).To(ContainSubstring("| linearizability | skipped |  | no key-value workload |"))
+		Expect(out).To(MatchRegexp(`(?m)^> score = round\(100 × Σ weight·part / Σ weight\) .* score \(score &lt; passScore\)\.$`), "the formula")
+	})
+
+	It("lists the reasons", func() {
+		r := realisticReport(60)
+		out := markdown(r)
+		Expect(out).To(ContainSubstring("### Reasons\n\n- durability: "))
+	})
+
+	It("lists the first 20 lost writes and says how many there are", func() {
+		r := realisticReport(60)
+		out := markdown(r)
+		lost := r.Verifiers[1].Evidence["lostIds"].([]string)
+		Expect(len(lost)).To(BeNumerically(">", 20))
+		Expect(out).To(ContainSubstring("%d acknowledged writes lost (RPO 0); the first 20:", r.Measures.LostWrites))
+		Expect(out).To(ContainSubstring(fmt.Sprintf("\n- %s\n", lost[0])))
+		Expect(out).To(ContainSubstring(fmt.Sprintf("\n- %s\n", lost[19])))
+		Expect(out).NotTo(ContainSubstring(lost[20]))
+	})
+
+	It("says nothing about lost writes when none was lost", func() {
+		r := realisticReport(60)
+		r.Verifiers[1] = verify.Result{Name: "durability", Verdict: verify.Success, Integrity: true, Summary: "0 lost"}
+		r.Measures.LostWrites = 0
+		Expect(markdown(r)).NotTo(ContainSubstring("Lost writes"))
+	})
+
+	It("escapes hostile text so it can neither break a table nor inject markup", func() {
+		r := realisticReport(60)
+		out := markdown(r)
+		Expect(out).NotTo(ContainSubstring("<script>"))
+		Expect(out).NotTo(ContainSubstring("<img"))
+		Expect(out).To(ContainSubstring(`&lt;script&gt;alert("pwned")&lt;/script&gt;`))
+		row := ""
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "| stale-reads |") {
+				row = l
+			}
+		}
+		Expect(row).NotTo(BeEmpty())
+		Expect(strings.Count(row, "|")-strings.Count(row, `\|`)).To(Equal(5), "four cells: the summary's pipe is escaped")
+		Expect(row).To(ContainSubstring(`\*\*bold\*\*`))
+	})
+
+	It("keeps a multi-line summary on its table row", func() {
+		r := realisticReport(60)
+		r.Verifiers[3].Summary = "one\ntwo\r\nthree"
+		Expect(markdown(r)).To(ContainSubstring("| stale-reads | unknown |  | one two three |"))
+	})
+
+	It("returns the writer's error", func() {
+		boom := errors.New("disk full")
+		Expect(reports.WriteMarkdown(failingWriter{boom}, realisticReport(60))).To(MatchError(boom))
+	})
+})

@@ -1,0 +1,15 @@
+package verify
+
+// Names of the verifiers, as they appear in Result.Name and in reports.
+// An invariant's result is named InvariantPrefix followed by its name.
+const (
+	NameHealth          = "health"
+	NameDurability      = "durability"
+	NameSLO             = "slo"
+	NameDuplicates      = "duplicates"
+	NameLinearizability = "linearizability"
+	NameStaleReads      = "stale-reads"
+	NameMixedVersions   = "mixed-versions"
+	NameInitialState    = "initial-state"
+	InvariantPrefix     = "invariant/"
+)
