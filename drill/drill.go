@@ -19,9 +19,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/faultdrill/faultdrill/cleanup"
 	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
 	"github.com/faultdrill/faultdrill/sut"
 )
@@ -37,11 +39,32 @@ type Options struct {
 	Vars map[string]string
 	// Progress, if not nil, receives live progress.
 	Progress *Progress
+	// Prompt, when set, asks the rollback owner on a terminal to approve
+	// rollbacks that need approval; nil approves them automatically,
+	// recorded as such (CI, --approve=auto).
+	Prompt *Prompt
+	// Toxiproxy, when set, is the URL of a running toxiproxy server to use
+	// instead of an embedded one; it overrides the scenario's.
+	Toxiproxy string
+}
+
+// Prompt is the terminal a rollback owner answers on.
+type Prompt struct {
+	In  io.Reader
+	Out io.Writer
 }
 
 // ErrUnsupportedRuntime means the scenario asks for a runtime this build
 // cannot provide.
 var ErrUnsupportedRuntime = errors.New("unsupported runtime")
+
+// File names inside a drill folder.
+const (
+	JournalFile     = reports.JournalFileName
+	HistoryFile     = "history.jsonl"
+	FaultLedgerFile = cleanup.LedgerFileName
+	ScenarioFile    = "scenario.yaml"
+)
 
 // Run runs the scenario and returns its report. The report is written to
 // the drill folder on every path, partial when the drill could not finish;
@@ -73,19 +96,23 @@ type run struct {
 	journal  *Journal
 	progress *Progress
 	report   *reports.Report
+	lock     *cleanup.Lock
 
-	faults  *faults.Controller
-	runtime sut.Runtime
-	links   map[string]string // link name → proxy address
-	loadAt  time.Duration
-	history *load.History
+	faults    *faults.Controller
+	runtime   *sut.Process
+	links     map[string]string // link name → proxy address
+	loadAt    time.Duration
+	history   *load.History
+	snapshots map[string]snapshotRecord // by name
 
 	mu       sync.Mutex          // guards the fields below
 	versions map[string][]string // per service, the versions deployed, current last
 	deployed []string            // services the timeline deployed, in order
 	faultLog []reports.Fault
 	rolled   bool
-	deployMu sync.Mutex // serialises version switches
+	plan     []rollback.ActionSpec // the rollback plan that ran
+	restored *time.Duration        // when the snapshot a rollback restored was taken
+	deployMu sync.Mutex            // serialises version switches
 }
 
 func newRun(sc *scenarios.Scenario, opts Options) (*run, error) {
@@ -107,14 +134,20 @@ func newRun(sc *scenarios.Scenario, opts Options) (*run, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("drill: create the drill folder: %w", err)
 	}
+	lock, err := cleanup.WriteLock(dir)
+	if err != nil {
+		return nil, fmt.Errorf("drill: %w", err)
+	}
 	digest, err := keepScenario(sc.Path, dir)
 	if err != nil {
+		lock.Release()
 		return nil, err
 	}
-	r := &run{sc: sc, opts: opts, dir: dir, base: base, progress: opts.Progress,
-		links: map[string]string{}, versions: map[string][]string{}}
+	r := &run{sc: sc, opts: opts, dir: dir, base: base, progress: opts.Progress, lock: lock,
+		links: map[string]string{}, versions: map[string][]string{}, snapshots: map[string]snapshotRecord{}}
 	r.journal, err = OpenJournal(filepath.Join(dir, JournalFile), base, r.progress.Event)
 	if err != nil {
+		lock.Release()
 		return nil, fmt.Errorf("drill: %w", err)
 	}
 	r.report = r.newReport(id, digest)
@@ -130,28 +163,35 @@ func (r *run) newReport(id, digest string) *reports.Report {
 		Drill: reports.Drill{ID: id, Scenario: r.sc.Metadata.Name, File: r.sc.Path, Digest: digest,
 			Seed: r.opts.Seed, Runtime: "process", Started: r.base, Dir: r.dir},
 		Objectives: reports.Objectives{RTO: o.RTO, RTOFrom: o.RTOFrom, RPO: o.RPO, PassScore: o.PassScore,
-			SLOErrorRate: o.SLO.ErrorRate.Value, SLOP99: o.SLO.P99},
+			SLOErrorRate: o.SLO.ErrorRate.Value, SLOP99: o.SLO.P99,
+			Detection: o.Detection, ErrorBudget: o.ErrorBudget.Value, Weights: o.Weights},
 	}
 }
 
 // execute runs the drill's phases in order; finish cleans up after it.
 func (r *run) execute(ctx context.Context) error {
+	if err := r.newRuntime(); err != nil {
+		return err
+	}
 	if err := r.startFaults(ctx); err != nil {
 		return err
 	}
 	if err := r.startSystem(ctx); err != nil {
 		return err
 	}
+	before := r.measureInvariants(ctx)
 	if err := r.drive(ctx); err != nil {
 		return err
 	}
 	r.healAll(ctx)
-	r.verify(ctx)
+	r.verify(ctx, before)
 	return nil
 }
 
 // finish heals every fault, stops the system, and writes the report (partial
-// when cause is not nil) and journal. It runs on every exit path.
+// when cause is not nil), its renderings and the journal. It runs on every
+// exit path. Faults close before the runtime: healing a kill restarts a
+// service, which needs the runtime.
 func (r *run) finish(cause error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -173,6 +213,10 @@ func (r *run) finish(cause error) error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, r.journal.Close())
+	if _, err := reports.Render(r.dir); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, r.lock.Release())
 	return errors.Join(errs...)
 }
 
@@ -196,106 +240,9 @@ func (r *run) fillReport(cause error) {
 			ran = *p.LoadEnd - *p.LoadStart
 		}
 		rep.Load = summarizeLoad(r.history, ran)
-		if err := r.writeHistory(); err != nil {
-			r.journal.Add("error", err.Error(), nil)
-		} else {
-			rep.Load.History = HistoryFile
-		}
+		rep.Load.History = HistoryFile
 	}
 	measure(rep, r.sc)
-}
-
-// startFaults starts the embedded toxiproxy that every link goes through.
-func (r *run) startFaults(ctx context.Context) error {
-	c, err := faults.Start(ctx, faults.Options{
-		LedgerPath: filepath.Join(r.dir, FaultLedgerFile),
-		OnAutoHeal: func(s faults.Spec, err error) { r.healed(s.Name, "expired after "+s.Duration.String(), err) },
-	})
-	if err != nil {
-		return fmt.Errorf("drill: start toxiproxy: %w", err)
-	}
-	r.faults = c
-	r.journal.Add("faults.ready", "embedded toxiproxy at "+c.API(), map[string]any{"api": c.API()})
-	return nil
-}
-
-// startSystem puts every link behind a proxy and starts every service at
-// its initial version, callees before callers.
-func (r *run) startSystem(ctx context.Context) error {
-	services := map[string]sut.ServiceSpec{}
-	for name, s := range r.sc.System.Services {
-		s.Name = name
-		services[name] = s
-	}
-	vars := map[string]string{}
-	for k, v := range r.sc.Vars {
-		vars[k] = v
-	}
-	for k, v := range r.opts.Vars {
-		vars[k] = v
-	}
-	rt, err := sut.NewProcess(sut.ProcessOptions{
-		Services: services, BaseDir: r.sc.Dir, WorkDir: r.dir, Vars: vars, OnEvent: r.sutEvent,
-	})
-	if err != nil {
-		return fmt.Errorf("drill: %w", err)
-	}
-	r.runtime = rt
-	for _, l := range r.sc.System.Links {
-		upstream, err := rt.Addr(l.To)
-		if err != nil {
-			return fmt.Errorf("drill: link %s: %w", l.Name, err)
-		}
-		listen, err := r.faults.AddLink(ctx, l, upstream)
-		if err != nil {
-			return fmt.Errorf("drill: link %s: %w", l.Name, err)
-		}
-		r.links[l.Name] = listen
-		r.journal.Add("link.ready", fmt.Sprintf("%s: %s → %s via %s", l.Name, l.From, l.To, listen),
-			map[string]any{"link": l.Name, "listen": listen, "upstream": upstream})
-	}
-	for _, svc := range scenarios.StartOrder(r.sc) {
-		version := r.sc.System.Services[svc].Initial
-		if _, err := rt.Start(ctx, svc, version, r.linkVars()); err != nil {
-			return fmt.Errorf("drill: %w", err)
-		}
-		r.mu.Lock()
-		r.versions[svc] = []string{version}
-		r.mu.Unlock()
-	}
-	return nil
-}
-
-func (r *run) sutEvent(e sut.Event) {
-	r.journal.Add("sut."+e.Kind, fmt.Sprintf("%s %s %s", e.Service, e.Version, e.Detail),
-		map[string]any{"service": e.Service, "version": e.Version, "pid": e.PID})
-}
-
-// linkVars are the ${link.NAME} expansions of service commands.
-func (r *run) linkVars() map[string]string {
-	vars := make(map[string]string, len(r.links))
-	for name, addr := range r.links {
-		vars["link."+name] = addr
-	}
-	return vars
-}
-
-// FaultLedgerFile is the fault ledger's name inside a drill folder.
-const FaultLedgerFile = "faults.jsonl"
-
-// HistoryFile is the operation history's name inside a drill folder.
-const HistoryFile = "history.jsonl"
-
-func (r *run) writeHistory() error {
-	f, err := os.Create(filepath.Join(r.dir, HistoryFile))
-	if err != nil {
-		return fmt.Errorf("drill: history: %w", err)
-	}
-	if err := load.WriteHistory(f, r.history); err != nil {
-		f.Close()
-		return fmt.Errorf("drill: history: %w", err)
-	}
-	return f.Close()
 }
 
 // summarizeLoad counts the operations by outcome; ran is how long the
@@ -347,7 +294,7 @@ func keepScenario(path, dir string) (string, error) {
 		return "", fmt.Errorf("drill: %w", err)
 	}
 	defer src.Close()
-	dst, err := os.Create(filepath.Join(dir, "scenario.yaml"))
+	dst, err := os.Create(filepath.Join(dir, ScenarioFile))
 	if err != nil {
 		return "", fmt.Errorf("drill: %w", err)
 	}
@@ -361,3 +308,5 @@ func keepScenario(path, dir string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+func ptr[T any](v T) *T { return &v }

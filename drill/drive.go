@@ -1,23 +1,34 @@
 package drill
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/faultdrill/faultdrill/load"
-	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
 )
 
-// drive runs the load, the timeline and the trigger watch side by side
-// until the load ends, rolling back when a trigger fires.
+// drive runs the load, the timeline and the triggers side by side until the
+// load ends, rolling back when a trigger fires.
 func (r *run) drive(ctx context.Context) error {
-	target, err := r.runtime.Addr(r.sc.Load.Target)
+	target, err := r.baseURL(r.sc.Load.Target)
 	if err != nil {
-		return fmt.Errorf("drill: load target: %w", err)
+		return err
 	}
+	hist, err := os.Create(filepath.Join(r.dir, HistoryFile))
+	if err != nil {
+		return fmt.Errorf("drill: history: %w", err)
+	}
+	defer hist.Close()
+	histBuf := bufio.NewWriterSize(hist, 64<<10)
+	defer histBuf.Flush()
+
 	windows := make(chan load.Window, 1024)
 	type loadResult struct {
 		history *load.History
@@ -27,46 +38,47 @@ func (r *run) drive(ctx context.Context) error {
 	r.loadAt = r.journal.Now()
 	r.report.Phases.LoadStart = ptr(r.loadAt)
 	r.journal.Add("load.start", fmt.Sprintf("%d stream(s) against %s for %s", len(r.sc.Load.Streams), r.sc.Load.Target, r.sc.Load.Duration),
-		map[string]any{"target": "http://" + target})
+		map[string]any{"target": target})
 	go func() {
 		h, err := load.Run(ctx, r.sc.Load.Spec, load.Options{
-			Target: "http://" + target, Base: r.base, Seed: r.opts.Seed,
+			Target: target, Base: r.base, Seed: r.opts.Seed, HistoryWriter: histBuf,
 			OnWindow: func(w load.Window) { windows <- w },
 		})
 		loadDone <- loadResult{h, err}
 	}()
 
-	timelineCtx, stopTimeline := context.WithCancel(ctx)
-	defer stopTimeline()
-	timelineDone := make(chan error, 1)
-	go func() { timelineDone <- r.runTimeline(timelineCtx) }()
+	triggerCtx, stopTriggers := context.WithCancel(ctx)
+	defer stopTriggers()
+	fired := make(chan rollback.Firing, 8)
+	var side sync.WaitGroup
+	side.Go(func() { r.timelineAndErrors(triggerCtx) })
+	r.startProbes(triggerCtx, &side, fired)
+	r.startPlanned(triggerCtx, &side, fired)
 
-	watcher := rollback.NewWatcher(r.sc.Rollback.Triggers)
-	fired := false
+	watch := newWatch(r.sc.Rollback.Triggers)
+	done := false
 	for {
 		select {
 		case w := <-windows:
 			r.showWindow(w)
-			if fired {
-				continue
-			}
-			if f, ok := watcher.Observe(w); ok {
-				fired = true
+			if f, ok := watch.observe(w, r.onset()); ok && !done {
+				done = true
 				r.rollBack(ctx, f)
 			}
-		case err := <-timelineDone:
-			if err != nil && !errors.Is(err, context.Canceled) {
-				r.journal.Add("timeline.error", err.Error(), nil)
+		case f := <-fired:
+			if !done {
+				done = true
+				r.rollBack(ctx, f)
 			}
-			timelineDone = nil
 		case res := <-loadDone:
-			stopTimeline()
-			if timelineDone != nil {
-				<-timelineDone
-			}
+			stopTriggers()
+			side.Wait()
 			end := r.journal.Now()
 			r.report.Phases.LoadEnd = &end
 			r.history = res.history
+			if r.history != nil {
+				r.report.Baseline = watch.baseline
+			}
 			r.journal.Add("load.end", fmt.Sprintf("%d operations", opsCount(res.history)), nil)
 			if res.err != nil {
 				return fmt.Errorf("drill: load: %w", res.err)
@@ -74,6 +86,84 @@ func (r *run) drive(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// timelineAndErrors walks the timeline and journals why it stopped early.
+func (r *run) timelineAndErrors(ctx context.Context) {
+	if err := r.runTimeline(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		r.journal.Add("timeline.error", err.Error(), nil)
+	}
+}
+
+// watch evaluates the threshold triggers over live windows, with a
+// baseline captured from the windows before the fault onset.
+type watch struct {
+	watcher  *rollback.Watcher
+	seen     []load.Window
+	baseline *load.Window
+}
+
+func newWatch(specs []rollback.TriggerSpec) *watch {
+	return &watch{watcher: rollback.NewWatcher(specs, nil)}
+}
+
+// observe feeds one window; once the fault has started, the windows before
+// it become the baseline that relative thresholds ("3x") compare with.
+func (w *watch) observe(win load.Window, onset *time.Duration) (rollback.Firing, bool) {
+	if w.baseline == nil {
+		if onset == nil {
+			w.seen = append(w.seen, win)
+		} else if b, ok := load.Baseline(w.seen, *onset); ok {
+			w.baseline = &b
+			w.watcher.SetBaseline(&b)
+		}
+	}
+	return w.watcher.Observe(win)
+}
+
+// startProbes runs each HTTP probe trigger in its own goroutine.
+func (r *run) startProbes(ctx context.Context, wg *sync.WaitGroup, fired chan<- rollback.Firing) {
+	for _, t := range r.sc.Rollback.Triggers {
+		if t.Probe == nil {
+			continue
+		}
+		service := t.Probe.Service
+		if service == "" {
+			service = r.sc.Load.Target
+		}
+		base, err := r.baseURL(service)
+		if err != nil {
+			r.journal.Add("trigger.error", err.Error(), nil)
+			continue
+		}
+		wg.Go(func() {
+			err := rollback.RunProbe(ctx, base, *t.Probe, r.journal.Now, func(f rollback.Firing) { fired <- f })
+			if err != nil && !errors.Is(err, context.Canceled) {
+				r.journal.Add("trigger.error", fmt.Sprintf("probe %s: %v", rollback.ProbeName(*t.Probe), err), nil)
+			}
+		})
+	}
+}
+
+// startPlanned fires the earliest trigger planned at an offset from the
+// start of the load.
+func (r *run) startPlanned(ctx context.Context, wg *sync.WaitGroup, fired chan<- rollback.Firing) {
+	at, ok := rollback.NextAt(r.sc.Rollback.Triggers)
+	if !ok {
+		return
+	}
+	wg.Go(func() {
+		if sleepUntil(ctx, r.journal, r.loadAt+at) != nil {
+			return
+		}
+		for _, t := range r.sc.Rollback.Triggers {
+			if f, ok := rollback.DueAt(t, at); ok {
+				f.At = r.journal.Now()
+				fired <- f
+				return
+			}
+		}
+	})
 }
 
 func opsCount(h *load.History) int {
@@ -108,110 +198,3 @@ func (r *run) activeFaults() []string {
 	}
 	return names
 }
-
-// rollBack records a fired trigger and, when the policy allows, runs the
-// rollback plan.
-func (r *run) rollBack(ctx context.Context, f rollback.Firing) {
-	now := r.journal.Now()
-	r.report.Trigger = &f
-	// A breaching window may start before the fault did; the breach did not.
-	first := f.FirstBreach
-	if onset := r.onset(); onset != nil && first < *onset {
-		first = *onset
-	}
-	r.report.Phases.FirstBreach = &first
-	r.report.Phases.TriggerFired = &now
-	r.journal.Add("trigger.fired", fmt.Sprintf("%q held for %d window(s), value %.4g", f.Trigger, f.Windows, f.Value),
-		map[string]any{"trigger": f.Trigger, "firstBreach": f.FirstBreach, "value": f.Value})
-	if !r.sc.Rollback.IsEnabled() {
-		r.journal.Add("rollback.skipped", "rollback is disabled by the scenario", nil)
-		return
-	}
-	r.mu.Lock()
-	r.rolled = true
-	plan := r.sc.Rollback.Plan
-	if len(plan) == 0 {
-		plan = rollback.DefaultPlan(r.deployed)
-	}
-	r.mu.Unlock()
-
-	start := r.journal.Now()
-	r.report.Phases.RollbackStart = &start
-	r.journal.Add("rollback.start", fmt.Sprintf("%d action(s)", len(plan)), map[string]any{"plan": plan})
-	results, err := rollback.Execute(ctx, plan, releases{r}, r.journal.Now)
-	end := r.journal.Now()
-	r.report.Actions = results
-	if err != nil {
-		r.journal.Add("rollback.failed", err.Error(), nil)
-		return
-	}
-	r.report.Phases.RollbackEnd = &end
-	r.journal.Add("rollback.end", fmt.Sprintf("done in %s", (end-start).Round(time.Millisecond)), nil)
-}
-
-// releases lets the rollback package see and switch service versions.
-type releases struct{ r *run }
-
-func (rel releases) Previous(service string) (string, bool) {
-	rel.r.mu.Lock()
-	defer rel.r.mu.Unlock()
-	v := rel.r.versions[service]
-	if len(v) < 2 {
-		return "", false
-	}
-	return v[len(v)-2], true
-}
-
-func (rel releases) Current(service string) string {
-	rel.r.mu.Lock()
-	defer rel.r.mu.Unlock()
-	v := rel.r.versions[service]
-	if len(v) == 0 {
-		return ""
-	}
-	return v[len(v)-1]
-}
-
-func (rel releases) Deploy(ctx context.Context, service, version string) error {
-	return rel.r.switchVersion(ctx, service, version, "rollback")
-}
-
-// switchVersion stops a service and starts it at another version on the
-// same address and data directory. A timeline deploy pushes the version on
-// the service's release stack; a rollback to the previous version pops it.
-func (r *run) switchVersion(ctx context.Context, service, version, by string) error {
-	r.deployMu.Lock()
-	defer r.deployMu.Unlock()
-	from := releases{r}.Current(service)
-	d := reports.Deploy{Service: service, From: from, To: version, By: by, Start: r.journal.Now()}
-	r.journal.Add("deploy.start", fmt.Sprintf("%s %s → %s (%s)", service, from, version, by),
-		map[string]any{"service": service, "from": from, "to": version, "by": by})
-
-	err := r.runtime.Stop(ctx, service)
-	if err == nil {
-		_, err = r.runtime.Start(ctx, service, version, r.linkVars())
-	}
-	d.End = r.journal.Now()
-	r.mu.Lock()
-	stack := r.versions[service]
-	if by == "rollback" && len(stack) >= 2 && stack[len(stack)-2] == version {
-		r.versions[service] = stack[:len(stack)-1]
-	} else {
-		r.versions[service] = append(stack, version)
-	}
-	if by == "timeline" {
-		r.deployed = append(r.deployed, service)
-	}
-	r.mu.Unlock()
-	if err != nil {
-		d.Error = err.Error()
-		r.report.Deploys = append(r.report.Deploys, d)
-		r.journal.Add("deploy.failed", fmt.Sprintf("%s %s: %v", service, version, err), nil)
-		return fmt.Errorf("deploy %s %s: %w", service, version, err)
-	}
-	r.report.Deploys = append(r.report.Deploys, d)
-	r.journal.Add("deploy.end", fmt.Sprintf("%s %s healthy after %s", service, version, (d.End-d.Start).Round(time.Millisecond)), nil)
-	return nil
-}
-
-func ptr[T any](v T) *T { return &v }

@@ -8,9 +8,6 @@ import (
 	"time"
 )
 
-// JournalFile is the journal's name inside a drill folder.
-const JournalFile = "journal.jsonl"
-
 // Entry is one decision or event of a drill. T is its offset from the
 // drill's start on the monotonic clock.
 type Entry struct {

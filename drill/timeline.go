@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
 
@@ -48,6 +50,21 @@ func (r *run) runStep(ctx context.Context, i int, step scenarios.Step) error {
 		if err := r.inject(ctx, *step.Inject); err != nil {
 			return err
 		}
+	case step.Partition != nil:
+		if err := r.partition(ctx, *step.Partition); err != nil {
+			return err
+		}
+	case step.Snapshot != nil:
+		name := step.Snapshot.Name
+		if name == "" {
+			name = step.Snapshot.Service
+		}
+		if err := r.takeSnapshot(ctx, step.Snapshot.Service, name); err != nil {
+			r.journal.Add("snapshot.failed", err.Error(), nil)
+			return err
+		}
+	case step.Action != nil:
+		r.stepAction(ctx, i, *step.Action)
 	case step.Heal != "":
 		r.heal(ctx, step.Heal, "healed by step "+fmt.Sprint(i+1))
 	case step.Wait > 0:
@@ -80,10 +97,58 @@ func (r *run) inject(ctx context.Context, s faults.Spec) error {
 		return fmt.Errorf("drill: inject %s: %w", s.Name, err)
 	}
 	r.mu.Lock()
-	r.faultLog = append(r.faultLog, reports.Fault{Name: applied.Name, Kind: string(applied.Kind), Link: applied.Link, Start: r.journal.Now()})
+	f := reports.Fault{Name: applied.Name, Kind: string(applied.Kind), Link: applied.Link, Start: r.journal.Now()}
+	if applied.OnService() {
+		f.Link = applied.Service
+	}
+	if applied.Instant() {
+		f.End = ptr(f.Start)
+	}
+	r.faultLog = append(r.faultLog, f)
 	r.mu.Unlock()
 	r.journal.Add("fault.inject", describeFault(applied), map[string]any{"fault": applied})
 	return nil
+}
+
+// partition cuts every link that crosses the partition, under one name.
+func (r *run) partition(ctx context.Context, p faults.PartitionSpec) error {
+	r.markOnset()
+	applied, err := r.faults.InjectPartition(ctx, p, r.sc.System.Links)
+	if err != nil {
+		r.journal.Add("fault.failed", err.Error(), nil)
+		return fmt.Errorf("drill: partition %s: %w", p.Name, err)
+	}
+	links := make([]string, len(applied.Faults))
+	for i, f := range applied.Faults {
+		links[i] = f.Link
+	}
+	spec := applied.Spec
+	r.mu.Lock()
+	r.faultLog = append(r.faultLog, reports.Fault{Name: spec.Name, Kind: "partition/" + string(spec.Mode),
+		Link: strings.Join(links, ","), Start: r.journal.Now()})
+	r.mu.Unlock()
+	r.journal.Add("fault.inject", fmt.Sprintf("partition %s: %s on %s", spec.Name, spec.Mode, strings.Join(links, ", ")),
+		map[string]any{"partition": applied})
+	return nil
+}
+
+// stepAction runs one action of the rollback vocabulary as a timeline
+// step. Its failure is journaled and reported, and the drill goes on.
+func (r *run) stepAction(ctx context.Context, i int, a rollback.ActionSpec) {
+	r.markOnset()
+	expanded, err := r.expandAction(a)
+	if err != nil {
+		r.journal.Add("step.failed", fmt.Sprintf("step %d: %v", i+1, err), nil)
+		return
+	}
+	results, err := rollback.Execute(ctx, []rollback.ActionSpec{expanded}, releases{r}, r.journal.Now)
+	for _, res := range results {
+		r.journal.Add("step.action", fmt.Sprintf("step %d: %s %s%s", i+1, res.Action, res.Service, errSuffix(res.Error)),
+			map[string]any{"action": res})
+	}
+	if err != nil {
+		r.journal.Add("step.failed", fmt.Sprintf("step %d: %v", i+1, err), nil)
+	}
 }
 
 // heal reverts an active fault; healing one that is not active is a no-op.
@@ -124,6 +189,9 @@ func (r *run) healAll(ctx context.Context) {
 }
 
 func describeFault(s faults.Spec) string {
+	if s.OnService() {
+		return fmt.Sprintf("%s of %s", s.Kind, s.Service)
+	}
 	d := fmt.Sprintf("%s on %s (%s", s.Kind, s.Link, s.Direction)
 	if s.Kind == faults.Latency {
 		d += fmt.Sprintf(", %s ± %s", s.Latency, s.Jitter)

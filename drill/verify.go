@@ -2,40 +2,237 @@ package drill
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"sort"
+	"time"
 
+	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/sut"
 	"github.com/faultdrill/faultdrill/verify"
 )
 
-// verify runs the scenario's verifiers against the live system and the
-// recorded history, and journals each verdict.
-func (r *run) verify(ctx context.Context) {
-	spec := r.sc.Verify
-	var results []verify.Result
-	if !spec.Health.Disabled {
-		results = append(results, verify.Health(ctx, r.healthEndpoints(), spec.Health.Timeout))
-	}
-	if spec.Durability.Read != "" && r.history != nil {
-		addr, err := r.runtime.Addr(r.sc.Load.Target)
-		if err == nil {
-			results = append(results, verify.Durability(ctx, "http://"+addr, spec.Durability, r.history.Ops, r.sc.Objectives.RPO))
+// invariantValue is an invariant's value measured before the drill.
+type invariantValue struct {
+	value string
+	err   error
+}
+
+// measureInvariants reads every invariant before the load starts, so that
+// "unchanged" can be judged afterwards.
+func (r *run) measureInvariants(ctx context.Context) map[string]invariantValue {
+	before := map[string]invariantValue{}
+	for _, inv := range r.sc.Verify.Invariants {
+		inv, err := r.expandInvariant(inv)
+		if err != nil {
+			before[inv.Name] = invariantValue{err: err}
+			continue
 		}
+		v, err := r.measureInvariant(ctx, inv)
+		before[inv.Name] = invariantValue{v, err}
+		r.journal.Add("invariant.before", fmt.Sprintf("%s = %s%s", inv.Name, v, errSuffix(errText(err))), nil)
 	}
+	return before
+}
+
+func (r *run) measureInvariant(ctx context.Context, inv verify.Invariant) (string, error) {
+	base, err := r.baseURL(r.sc.Load.Target)
+	if err != nil {
+		return "", err
+	}
+	return verify.MeasureInvariant(ctx, base, inv)
+}
+
+// expandInvariant expands ${data_dir.SERVICE} and the like in a SQL DSN.
+func (r *run) expandInvariant(inv verify.Invariant) (verify.Invariant, error) {
+	if inv.SQL == nil {
+		return inv, nil
+	}
+	sql := *inv.SQL
+	dsn, err := sut.Expand(sql.DSN, r.expandVars(""))
+	if err != nil {
+		return inv, fmt.Errorf("drill: invariant %s: %w", inv.Name, err)
+	}
+	sql.DSN = dsn
+	inv.SQL = &sql
+	return inv, nil
+}
+
+// verify runs the scenario's verifiers in order — assumptions, then
+// integrity, then the rest — against the live system and the recorded
+// history, and journals each verdict.
+func (r *run) verify(ctx context.Context, before map[string]invariantValue) {
+	checks := r.checks(ctx, before)
+	results := verify.RunAll(ctx, checks)
 	for _, res := range results {
 		r.journal.Add("verify."+string(res.Verdict), res.Name+": "+res.Summary, map[string]any{"verifier": res.Name})
 	}
 	r.report.Verifiers = results
 }
 
+// checks lists the verifiers the scenario asks for.
+func (r *run) checks(ctx context.Context, before map[string]invariantValue) []verify.Check {
+	spec := r.sc.Verify
+	ops := r.history.Ops
+	base, _ := r.baseURL(r.sc.Load.Target)
+	var checks []verify.Check
+	add := func(name string, stage verify.Stage, needs []string, run func(context.Context) verify.Result) {
+		checks = append(checks, verify.Check{Name: name, Stage: stage, Needs: needs, Run: run})
+	}
+	checks = append(checks, verify.Assume(r.loadMeaningful()))
+	meaningful := []string{nameLoad}
+
+	if spec.Durability.Enabled() {
+		d := spec.Durability
+		r.mu.Lock()
+		d.ExpectedLossAfter = r.restored
+		r.mu.Unlock()
+		add(verify.NameDurability, verify.Integrity, nil, func(ctx context.Context) verify.Result {
+			return verify.Durability(ctx, base, d, ops, r.sc.Objectives.RPO)
+		})
+	}
+	if spec.Duplicates.Read != "" {
+		add(verify.NameDuplicates, verify.Integrity, nil, func(ctx context.Context) verify.Result {
+			return verify.Duplicates(ctx, base, spec.Duplicates, ops)
+		})
+	}
+	for _, inv := range spec.Invariants {
+		add(verify.InvariantPrefix+inv.Name, verify.Integrity, nil, func(ctx context.Context) verify.Result {
+			inv, err := r.expandInvariant(inv)
+			var after string
+			if err == nil {
+				after, err = r.measureInvariant(ctx, inv)
+			}
+			b := before[inv.Name]
+			if b.err != nil && inv.Unchanged {
+				err = fmt.Errorf("before the drill: %w", b.err)
+			}
+			return verify.CheckInvariant(inv, b.value, after, err)
+		})
+	}
+	if r.sc.Rollback.VerifyIdempotent {
+		add(nameIdempotent, verify.Integrity, nil, r.idempotencyCheck)
+	}
+	hasKV := hasKeyValueOps(ops)
+	if hasKV && !spec.Linearizability.Disabled {
+		add(verify.NameLinearizability, verify.Integrity, meaningful, func(context.Context) verify.Result {
+			return verify.Linearizable(ops, spec.Linearizability.Timeout, filepath.Join(r.dir, "linearizability.html"))
+		})
+	}
+	if !spec.Health.Disabled {
+		add(verify.NameHealth, verify.Others, nil, func(ctx context.Context) verify.Result {
+			return verify.Health(ctx, r.healthEndpoints(), spec.Health.Timeout)
+		})
+	}
+	if spec.SLO.Enabled() {
+		from, to := r.afterRecoveryWindow()
+		add(verify.NameSLO, verify.Others, meaningful, func(context.Context) verify.Result {
+			return verify.SLO(r.history.Windows, from, to, spec.SLO, r.report.Baseline)
+		})
+	}
+	if hasKV && !spec.StaleReads.Disabled {
+		from, _ := r.afterRecoveryWindow()
+		add(verify.NameStaleReads, verify.Others, nil, func(context.Context) verify.Result {
+			return verify.StaleReads(ops, from)
+		})
+	}
+	if !spec.MixedVersions.Disabled {
+		add(verify.NameMixedVersions, verify.Others, nil, func(context.Context) verify.Result {
+			return verify.MixedVersions(ops, spec.MixedVersions)
+		})
+	}
+	return checks
+}
+
+// Names of the checks the engine itself provides.
+const (
+	nameLoad       = "load-rate"
+	nameIdempotent = "rollback-idempotent"
+)
+
+// loadMeaningful is the assumption that the load generator, not the
+// system, set the pace: the rate before the first fault reached the
+// configured rate within 10%.
+func (r *run) loadMeaningful() verify.Result {
+	before := r.journal.Now()
+	if onset := r.onset(); onset != nil {
+		before = *onset
+	}
+	ok, achieved, wanted := load.Meaningful(r.sc.Load.Spec, r.history.Windows, before)
+	res := verify.Result{Name: nameLoad, Evidence: map[string]any{"achieved": achieved, "wanted": wanted}}
+	if ok {
+		res.Verdict = verify.Success
+		res.Summary = fmt.Sprintf("the load reached %.0f of %.0f req/s before the first fault", achieved, wanted)
+		return res
+	}
+	res.Verdict = verify.Failure
+	res.Summary = fmt.Sprintf("the load reached only %.0f of %.0f req/s before the first fault: the load generator, not the system, was the bottleneck, so checks that need a meaningful load are skipped", achieved, wanted)
+	return res
+}
+
+// idempotencyCheck re-runs the rollback plan and compares state digests.
+func (r *run) idempotencyCheck(ctx context.Context) verify.Result {
+	res := verify.Result{Name: nameIdempotent, Integrity: true}
+	r.mu.Lock()
+	ran := r.plan != nil
+	r.mu.Unlock()
+	if !ran {
+		res.Verdict, res.Summary = verify.Skipped, "no rollback ran, so there was nothing to run twice"
+		return res
+	}
+	first, second, results, err := r.verifyIdempotent(ctx)
+	res.Evidence = map[string]any{"firstDigest": first, "secondDigest": second, "rerun": results}
+	switch {
+	case err != nil:
+		res.Verdict, res.Summary = verify.Unknown, fmt.Sprintf("running the rollback again failed: %v", err)
+	case first != second:
+		res.Verdict = verify.Failure
+		res.Summary = "running the rollback plan a second time changed the state: the plan is not idempotent"
+	default:
+		res.Verdict = verify.Success
+		res.Summary = "running the rollback plan a second time left the same state digest"
+	}
+	return res
+}
+
+// afterRecoveryWindow is the stretch of the load judged for the SLO and
+// stale reads: from the end of the rollback (or the fault onset, or the
+// start of the load) to the end of the load.
+func (r *run) afterRecoveryWindow() (from, to time.Duration) {
+	p := r.report.Phases
+	from = recoveryFrom(&p)
+	to = r.journal.Now()
+	if p.LoadEnd != nil {
+		to = *p.LoadEnd
+	}
+	return from, to
+}
+
+func hasKeyValueOps(ops []load.Op) bool {
+	for _, op := range ops {
+		if op.Key != "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *run) healthEndpoints() []verify.Endpoint {
 	var eps []verify.Endpoint
 	for name, svc := range r.sc.System.Services {
-		addr, err := r.runtime.Addr(name)
+		base, err := r.baseURL(name)
 		if err != nil {
 			continue
 		}
-		eps = append(eps, verify.Endpoint{Service: name, URL: "http://" + addr + svc.Health})
+		eps = append(eps, verify.Endpoint{Service: name, URL: base + svc.Health})
 	}
 	sort.Slice(eps, func(i, j int) bool { return eps[i].Service < eps[j].Service })
 	return eps
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

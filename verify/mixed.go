@@ -55,7 +55,7 @@ func MixedVersions(ops []load.Op, spec MixedVersionsSpec) Result {
 
 	res.Summary = fmt.Sprintf("%d of %d requests failed%s", failed, len(ops), failedByVersion(stats))
 	if mixed != nil {
-		res.Summary += fmt.Sprintf("; more than one version answered between %s and %s", mixed[0], mixed[1])
+		res.Summary += fmt.Sprintf("; more than one version answered between %s and %s", mixed[0].Round(time.Millisecond), mixed[1].Round(time.Millisecond))
 	}
 	res.Verdict = Success
 	if spec.MaxFailures != nil && failed > *spec.MaxFailures {

@@ -10,6 +10,7 @@ const (
 	exitFailed      = 3   // the drill failed: unhealthy afterwards or score below the pass mark
 	exitIntegrity   = 4   // acknowledged writes lost beyond the RPO
 	exitRTO         = 5   // not recovered within the RTO objective
+	exitSLO         = 6   // recovered, but not to the SLO after the rollback
 	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
 )
 
@@ -22,6 +23,8 @@ func exitCode(c reports.Class) int {
 		return exitIntegrity
 	case reports.ClassRTO:
 		return exitRTO
+	case reports.ClassSLO:
+		return exitSLO
 	case reports.ClassFailed:
 		return exitFailed
 	case reports.ClassInterrupted:

@@ -20,11 +20,18 @@ type env struct {
 	stderr io.Writer
 	// tty is true when stderr is a terminal (live progress refreshes in place).
 	tty bool
+	// stdin is where a rollback owner answers approval prompts; nil when
+	// there is no terminal to ask on.
+	stdin io.Reader
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, tty: isTerminal(os.Stderr)})
+	e := env{stdout: os.Stdout, stderr: os.Stderr, tty: isTerminal(os.Stderr)}
+	if isTerminal(os.Stdin) {
+		e.stdin = os.Stdin
+	}
+	code := run(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)
 }
@@ -48,6 +55,8 @@ func commands() []command {
 		{"plan", "print a scenario's resolved timeline and defaults, without running it", plan},
 		{"schema", "print the JSON Schema of the scenario format, for editors", schema},
 		{"init", "write a commented starter scenario to edit", initScenario},
+		{"report", "render a drill folder's report again: Markdown, JUnit XML, HTML", report},
+		{"cleanup", "revert what killed drills left behind: faults, processes", cleanupDrills},
 	}
 }
 
@@ -85,7 +94,8 @@ Example:
   faultdrill run scenarios/examples/ledger-bad-release.yaml
 
 Exit codes: 0 passed, 1 harness error, 2 invalid input, 3 drill failed,
-4 integrity (acknowledged writes lost), 5 RTO missed, 130 interrupted.
+4 integrity (acknowledged writes lost, duplicates, broken invariants,
+non-linearizable history), 5 RTO missed, 6 SLO missed, 130 interrupted.
 Run 'faultdrill <command> -h' for a command's flags.
 `)
 }

@@ -159,3 +159,32 @@ var _ = Describe("faultdrill init", func() {
 		Expect(errOut).To(ContainSubstring("ledger-bad-release.yaml"))
 	})
 })
+
+var _ = Describe("faultdrill report and cleanup", func() {
+	It("re-renders a drill folder offline, and refuses a folder without a report", func(ctx SpecContext) {
+		out := GinkgoT().TempDir()
+		code, stdout, stderr := cli(ctx, "run", "--quiet", example, "--var", "ledger="+ledgerBin, "--out", out, "--seed", "5")
+		Expect(code).To(Equal(exitPassed), stdout+stderr)
+		dirs, err := filepath.Glob(filepath.Join(out, "*"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(dirs).To(HaveLen(1))
+		for _, f := range []string{"summary.md", "junit.xml", "report.html"} {
+			Expect(os.Remove(filepath.Join(dirs[0], f))).To(Succeed(), "every run renders "+f)
+		}
+
+		code, stdout, stderr = cli(ctx, "report", "--format", "html,md", dirs[0])
+		Expect(code).To(Equal(exitPassed), stderr)
+		Expect(stdout).To(ContainSubstring("PASSED (seed 5)"))
+		Expect(filepath.Join(dirs[0], "report.html")).To(BeARegularFile())
+		Expect(filepath.Join(dirs[0], "summary.md")).To(BeARegularFile())
+		Expect(filepath.Join(dirs[0], "junit.xml")).NotTo(BeAnExistingFile())
+
+		code, _, stderr = cli(ctx, "report", GinkgoT().TempDir())
+		Expect(code).To(Equal(exitInvalid))
+		Expect(stderr).To(ContainSubstring("report.json"))
+
+		code, stdout, _ = cli(ctx, "cleanup", out)
+		Expect(code).To(Equal(exitPassed))
+		Expect(stdout).To(ContainSubstring("1 drill(s) scanned, 0 still running, 0 fault(s) reverted"))
+	}, SpecTimeout(2*time.Minute))
+})

@@ -19,6 +19,8 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	out := fs.String("out", "drills", "folder in which the drill folder is created")
 	seed := fs.Uint64("seed", 0, "seed for every random choice (0 picks one; the seed used is in the report)")
 	quiet := fs.Bool("quiet", false, "no live progress")
+	approve := fs.String("approve", "prompt", "rollbacks that need approval: prompt (ask on the terminal; automatic when there is none) or auto")
+	toxiproxy := fs.String("toxiproxy", "", "URL of a running toxiproxy server to use instead of the embedded one")
 	vars := varsFlag{}
 	fs.Var(vars, "var", "override a scenario var, NAME=VALUE (repeatable)")
 	files, err := parse(fs, args)
@@ -34,7 +36,14 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, err)
 		return exitInvalid
 	}
-	opts := drill.Options{OutDir: *out, Seed: *seed, Vars: vars}
+	if *approve != "prompt" && *approve != "auto" {
+		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", *approve)
+		return exitInvalid
+	}
+	opts := drill.Options{OutDir: *out, Seed: *seed, Vars: vars, Toxiproxy: *toxiproxy}
+	if *approve == "prompt" && e.stdin != nil {
+		opts.Prompt = &drill.Prompt{In: e.stdin, Out: e.stderr}
+	}
 	if !*quiet {
 		opts.Progress = drill.NewProgress(e.stderr, e.tty)
 	}

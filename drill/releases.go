@@ -1,0 +1,236 @@
+package drill
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/snapshot"
+)
+
+// releases is the rollback package's view of the system: the versions
+// each service ran and the hooks its actions need.
+type releases struct{ r *run }
+
+var _ rollback.Env = releases{}
+
+func (rel releases) Previous(service string) (string, bool) {
+	rel.r.mu.Lock()
+	defer rel.r.mu.Unlock()
+	v := rel.r.versions[service]
+	if len(v) < 2 {
+		return "", false
+	}
+	return v[len(v)-2], true
+}
+
+func (rel releases) Current(service string) string {
+	rel.r.mu.Lock()
+	defer rel.r.mu.Unlock()
+	v := rel.r.versions[service]
+	if len(v) == 0 {
+		return ""
+	}
+	return v[len(v)-1]
+}
+
+func (rel releases) Deploy(ctx context.Context, service, version string) error {
+	return rel.r.switchVersion(ctx, service, version, "rollback")
+}
+
+func (rel releases) BaseURL(service string) (string, error) { return rel.r.baseURL(service) }
+
+// SchemaOf reads the schema of the SQLite databases in the service's data
+// directory.
+func (rel releases) SchemaOf(ctx context.Context, service string) (string, error) {
+	dir, err := rel.r.runtime.DataDir(service)
+	if err != nil {
+		return "", rollback.ErrUnsupported
+	}
+	dbs, err := sqliteFiles(dir)
+	if err != nil || len(dbs) == 0 {
+		return "", rollback.ErrUnsupported
+	}
+	var b strings.Builder
+	for _, db := range dbs {
+		s, err := snapshot.Schema(ctx, db)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "-- %s\n%s\n", filepath.Base(db), s)
+	}
+	return b.String(), nil
+}
+
+// RestoreSnapshot stops the service, restores the named snapshot into its
+// data directory (refused, untouched, when the snapshot is corrupt) and
+// starts it again at its current version.
+func (rel releases) RestoreSnapshot(ctx context.Context, service, name string) error {
+	r := rel.r
+	snap, ok := r.snapshot(name)
+	if !ok || snap.Service != service {
+		return fmt.Errorf("no snapshot %q of %s was taken", name, service)
+	}
+	dir, err := r.runtime.DataDir(service)
+	if err != nil {
+		return err
+	}
+	r.deployMu.Lock()
+	defer r.deployMu.Unlock()
+	if err := r.runtime.Stop(ctx, service); err != nil {
+		return err
+	}
+	restoreErr := snapshot.Restore(ctx, snap.Dir, dir)
+	version := rel.Current(service)
+	if _, err := r.runtime.Start(ctx, service, version, r.linkVars()); err != nil {
+		return fmt.Errorf("start %s %s after the restore: %w", service, version, err)
+	}
+	if restoreErr != nil {
+		r.journal.Add("snapshot.refused", fmt.Sprintf("%s: %v", name, restoreErr), map[string]any{"snapshot": name})
+		return restoreErr
+	}
+	r.mu.Lock()
+	r.restored = ptr(snap.At)
+	r.mu.Unlock()
+	r.journal.Add("snapshot.restored", fmt.Sprintf("%s into %s (taken at %s)", name, service, stamp(snap.At)),
+		map[string]any{"snapshot": name, "service": service})
+	return nil
+}
+
+// snapshotRecord is a snapshot the timeline took.
+type snapshotRecord struct {
+	Service string
+	Dir     string
+	At      time.Duration
+}
+
+func (r *run) snapshot(name string) (snapshotRecord, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.snapshots[name]
+	return s, ok
+}
+
+// takeSnapshot stops the service so its data is at rest, copies its data
+// directory with a SHA-256 manifest, and starts it again at its current
+// version.
+func (r *run) takeSnapshot(ctx context.Context, service, name string) error {
+	src, err := r.runtime.DataDir(service)
+	if err != nil {
+		return fmt.Errorf("drill: snapshot %s: %w", name, err)
+	}
+	dest := filepath.Join(r.dir, "snapshots", name)
+	r.deployMu.Lock()
+	defer r.deployMu.Unlock()
+	if err := r.runtime.Stop(ctx, service); err != nil {
+		return fmt.Errorf("drill: snapshot %s: %w", name, err)
+	}
+	at := r.journal.Now()
+	manifest, takeErr := snapshot.Take(ctx, src, dest)
+	version := releases{r}.Current(service)
+	if _, err := r.runtime.Start(ctx, service, version, r.linkVars()); err != nil {
+		return fmt.Errorf("drill: restart %s after its snapshot: %w", service, err)
+	}
+	if takeErr != nil {
+		return fmt.Errorf("drill: snapshot %s: %w", name, takeErr)
+	}
+	r.mu.Lock()
+	r.snapshots[name] = snapshotRecord{Service: service, Dir: dest, At: at}
+	r.mu.Unlock()
+	r.journal.Add("snapshot.taken", fmt.Sprintf("%s of %s: %d file(s) in %s", name, service, len(manifest.Files), dest),
+		map[string]any{"snapshot": name, "service": service, "dir": dest})
+	return nil
+}
+
+// stateDigest digests the data of every service with a data directory:
+// schema and rows of SQLite databases, bytes of other files.
+func (r *run) stateDigest(context.Context) (string, error) {
+	var names []string
+	for name, spec := range r.sc.System.Services {
+		if spec.DataDir {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	for _, name := range names {
+		dir, err := r.runtime.DataDir(name)
+		if err != nil {
+			return "", err
+		}
+		d, err := snapshot.StateDigest(dir)
+		if err != nil {
+			return "", fmt.Errorf("state digest of %s: %w", name, err)
+		}
+		fmt.Fprintf(&b, "%s=%s ", name, d)
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+func sqliteFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var dbs []string
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if ok, err := snapshot.IsSQLite(p); err == nil && ok {
+			dbs = append(dbs, p)
+		}
+	}
+	return dbs, nil
+}
+
+// switchVersion stops a service and starts it at another version on the
+// same address and data directory. A timeline deploy pushes the version on
+// the service's release stack; a rollback to the previous version pops it.
+func (r *run) switchVersion(ctx context.Context, service, version, by string) error {
+	r.deployMu.Lock()
+	defer r.deployMu.Unlock()
+	from := releases{r}.Current(service)
+	d := reports.Deploy{Service: service, From: from, To: version, By: by, Start: r.journal.Now()}
+	r.journal.Add("deploy.start", fmt.Sprintf("%s %s → %s (%s)", service, from, version, by),
+		map[string]any{"service": service, "from": from, "to": version, "by": by})
+
+	err := r.runtime.Stop(ctx, service)
+	if err == nil {
+		_, err = r.runtime.Start(ctx, service, version, r.linkVars())
+	}
+	d.End = r.journal.Now()
+	r.mu.Lock()
+	stack := r.versions[service]
+	switch {
+	case by == "rollback" && len(stack) >= 2 && stack[len(stack)-2] == version:
+		// Back to the previous release: pop, once it is really back, so
+		// that a retried rollback still knows where to go.
+		if err == nil {
+			r.versions[service] = stack[:len(stack)-1]
+		}
+	default:
+		r.versions[service] = append(stack, version)
+	}
+	if by == "timeline" {
+		r.deployed = append(r.deployed, service)
+	}
+	if err != nil {
+		d.Error = err.Error()
+	}
+	r.report.Deploys = append(r.report.Deploys, d)
+	r.mu.Unlock()
+	if err != nil {
+		r.journal.Add("deploy.failed", fmt.Sprintf("%s %s: %v", service, version, err), nil)
+		return fmt.Errorf("deploy %s %s: %w", service, version, err)
+	}
+	r.journal.Add("deploy.end", fmt.Sprintf("%s %s healthy after %s", service, version, (d.End-d.Start).Round(time.Millisecond)), nil)
+	return nil
+}

@@ -1,0 +1,179 @@
+package drill
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"strings"
+
+	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/scenarios"
+	"github.com/faultdrill/faultdrill/sut"
+)
+
+// vars are the scenario's vars with the command line's overrides.
+func (r *run) vars() map[string]string {
+	vars := maps.Clone(r.sc.Vars)
+	if vars == nil {
+		vars = map[string]string{}
+	}
+	maps.Copy(vars, r.opts.Vars)
+	return vars
+}
+
+// newRuntime creates the process runtime; nothing starts yet.
+func (r *run) newRuntime() error {
+	services := map[string]sut.ServiceSpec{}
+	for name, s := range r.sc.System.Services {
+		s.Name = name
+		services[name] = s
+	}
+	rt, err := sut.NewProcess(sut.ProcessOptions{
+		Services: services, BaseDir: r.sc.Dir, WorkDir: r.dir, Vars: r.vars(), OnEvent: r.sutEvent,
+	})
+	if err != nil {
+		return fmt.Errorf("drill: %w", err)
+	}
+	r.runtime = rt
+	return nil
+}
+
+// startFaults starts the embedded toxiproxy that every link goes through,
+// or connects to the remote one the scenario or command line names.
+func (r *run) startFaults(ctx context.Context) error {
+	remote := cmp.Or(r.opts.Toxiproxy, r.sc.System.Toxiproxy.URL)
+	c, err := faults.Start(ctx, faults.Options{
+		LedgerPath: filepath.Join(r.dir, FaultLedgerFile),
+		Remote:     remote,
+		Processes:  r.runtime,
+		OnAutoHeal: func(s faults.Spec, err error) { r.healed(s.Name, "expired after "+s.Duration.String(), err) },
+	})
+	if err != nil {
+		return fmt.Errorf("drill: start toxiproxy: %w", err)
+	}
+	r.faults = c
+	where := "embedded toxiproxy"
+	if remote != "" {
+		where = "remote toxiproxy"
+	}
+	r.journal.Add("faults.ready", where+" at "+c.API(), map[string]any{"api": c.API(), "remote": remote != ""})
+	return nil
+}
+
+// startSystem puts every link behind a proxy and starts every service at
+// its initial version, callees before callers.
+func (r *run) startSystem(ctx context.Context) error {
+	for _, l := range r.sc.System.Links {
+		upstream, err := r.runtime.Addr(l.To)
+		if err != nil {
+			return fmt.Errorf("drill: link %s: %w", l.Name, err)
+		}
+		listen, err := r.faults.AddLink(ctx, l, upstream)
+		if err != nil {
+			return fmt.Errorf("drill: link %s: %w", l.Name, err)
+		}
+		r.links[l.Name] = listen
+		r.journal.Add("link.ready", fmt.Sprintf("%s: %s → %s via %s", l.Name, l.From, l.To, listen),
+			map[string]any{"link": l.Name, "listen": listen, "upstream": upstream})
+	}
+	for _, svc := range scenarios.StartOrder(r.sc) {
+		version := r.sc.System.Services[svc].Initial
+		if _, err := r.runtime.Start(ctx, svc, version, r.linkVars()); err != nil {
+			return fmt.Errorf("drill: %w", err)
+		}
+		r.mu.Lock()
+		r.versions[svc] = []string{version}
+		r.mu.Unlock()
+	}
+	return nil
+}
+
+func (r *run) sutEvent(e sut.Event) {
+	r.journal.Add("sut."+e.Kind, fmt.Sprintf("%s %s %s", e.Service, e.Version, e.Detail),
+		map[string]any{"service": e.Service, "version": e.Version, "pid": e.PID})
+}
+
+// linkVars are the ${link.NAME} expansions of service commands.
+func (r *run) linkVars() map[string]string {
+	vars := make(map[string]string, len(r.links))
+	for name, addr := range r.links {
+		vars["link."+name] = addr
+	}
+	return vars
+}
+
+// baseURL is the address of a service as an http:// URL.
+func (r *run) baseURL(service string) (string, error) {
+	addr, err := r.runtime.Addr(service)
+	if err != nil {
+		return "", fmt.Errorf("drill: %w", err)
+	}
+	return "http://" + addr, nil
+}
+
+// expandVars returns the expansions actions and verifiers may use: the
+// scenario's vars, ${link.NAME}, and per service ${addr.SERVICE} and (with
+// a data directory) ${data_dir.SERVICE}; for an action on one service,
+// also its ${addr} and ${data_dir}.
+func (r *run) expandVars(service string) map[string]string {
+	vars := r.vars()
+	maps.Copy(vars, r.linkVars())
+	for name, spec := range r.sc.System.Services {
+		if addr, err := r.runtime.Addr(name); err == nil {
+			vars["addr."+name] = addr
+			if name == service {
+				vars["addr"] = addr
+			}
+		}
+		if !spec.DataDir {
+			continue
+		}
+		if dir, err := r.runtime.DataDir(name); err == nil {
+			vars["data_dir."+name] = dir
+			if name == service {
+				vars["data_dir"] = dir
+			}
+		}
+	}
+	return vars
+}
+
+// expandAction expands ${...} in an action's command, env, dir, URL, body
+// and database, and resolves a relative program path against the
+// scenario's folder, as the runtime does for service commands.
+func (r *run) expandAction(a rollback.ActionSpec) (rollback.ActionSpec, error) {
+	vars := r.expandVars(a.Service)
+	expand := func(s string) (string, error) {
+		out, err := sut.Expand(s, vars)
+		if err != nil {
+			return "", fmt.Errorf("drill: action %s: %w", a.Action, err)
+		}
+		return out, nil
+	}
+	var err error
+	out := a
+	out.Command = make([]string, len(a.Command))
+	for i, arg := range a.Command {
+		if out.Command[i], err = expand(arg); err != nil {
+			return a, err
+		}
+	}
+	if len(out.Command) > 0 && strings.Contains(out.Command[0], "/") && !filepath.IsAbs(out.Command[0]) {
+		out.Command[0] = filepath.Join(r.sc.Dir, out.Command[0])
+	}
+	out.Env = make(map[string]string, len(a.Env))
+	for k, v := range a.Env {
+		if out.Env[k], err = expand(v); err != nil {
+			return a, err
+		}
+	}
+	for _, field := range []*string{&out.Dir, &out.URL, &out.Body, &out.Database} {
+		if *field, err = expand(*field); err != nil {
+			return a, err
+		}
+	}
+	return out, nil
+}
