@@ -56,6 +56,12 @@ type badCase struct {
 // badCases are scenarios with known problems; the table test, the
 // three-problems test and the fuzz seed corpus share them.
 func badCases() []badCase {
+	return append(formatCases(), ruleCases()...)
+}
+
+// formatCases are the bad cases of the first scenario format: shapes,
+// names, references, offsets and units.
+func formatCases() []badCase {
 	return []badCase{
 		{
 			name: "unknown field with a near miss",
@@ -68,7 +74,7 @@ func badCases() []badCase {
 			name: "unknown field with no near miss lists the valid ones",
 			src:  base + "timeline:\n  - sleep: 5s\n",
 			want: []string{
-				`s.yaml:15:5: unknown field "sleep"; valid fields here: at, deploy, inject, heal, wait`,
+				`s.yaml:15:5: unknown field "sleep"; valid fields here: at, deploy, inject, partition, snapshot, action, heal, wait`,
 			},
 		},
 		{
@@ -170,10 +176,10 @@ load:
   - {}
 `,
 			want: []string{
-				`s.yaml:15:5: timeline[0]: has deploy and wait; give each step exactly one of deploy, inject, heal or wait`,
+				`s.yaml:15:5: timeline[0]: has deploy and wait; give each step exactly one of deploy, inject, partition, snapshot, action, heal or wait`,
 				`s.yaml:18:9: timeline[1].at: 3s is earlier than the time the steps before it reach (6s); keep the timeline in time order`,
-				`s.yaml:20:9: timeline[2].at: 11s is after load ends (10s); move the step earlier or make load.duration longer`,
-				`s.yaml:22:5: timeline[3]: no action; give the step one of deploy, inject, heal or wait`,
+				`s.yaml:20:9: timeline[2].at: 11s is after load ends (10s); move it earlier or make load.duration longer`,
+				`s.yaml:22:5: timeline[3]: no action; give the step one of deploy, inject, partition, snapshot, action, heal or wait`,
 			},
 		},
 		{
@@ -191,11 +197,11 @@ load:
   - inject: {kind: blackhole, link: api-to-stor, latency: 5ms}
 `,
 			want: []string{
-				`s.yaml:24:5: timeline[1].inject.latency: missing; a latency fault needs a delay, such as "100ms"`,
-				`s.yaml:24:59: timeline[1].inject.toxicity: 1.5 is out of range; use the fraction of connections to affect, from 0 to 1`,
-				`s.yaml:24:75: timeline[1].inject.direction: unknown direction "sideways"; use one of: both, upstream, downstream`,
+				`s.yaml:24:5: timeline[1].inject.latency: 0s must be at least 1ms for kind latency`,
+				`s.yaml:24:59: timeline[1].inject.toxicity: 1.5 must be in (0, 1]`,
+				`s.yaml:24:75: timeline[1].inject.direction: "sideways" is unknown: use both, upstream or downstream`,
 				`s.yaml:25:37: timeline[2].inject.link: link "api-to-stor" is not defined (did you mean "api-to-store"?)`,
-				`s.yaml:25:59: timeline[2].inject.latency: only latency faults take a latency; remove it or use kind: latency`,
+				`s.yaml:25:59: timeline[2].inject.latency: latency applies only to kind latency`,
 			},
 		},
 		{
@@ -206,7 +212,7 @@ load:
 `,
 			want: []string{
 				`s.yaml:24:11: timeline[1].heal: fault "blackhole@api-to-store" is injected later, by timeline[2]; move the heal after that step`,
-				`s.yaml:26:11: timeline[3].heal: no earlier step injects a fault named "blackhole@api-to-stor" (did you mean "blackhole@api-to-store"?)`,
+				`s.yaml:26:11: timeline[3].heal: no earlier step injects a fault or partition named "blackhole@api-to-stor" (did you mean "blackhole@api-to-store"?)`,
 			},
 		},
 		{
@@ -222,9 +228,9 @@ load:
 			want: []string{
 				`s.yaml:26:16: rollback.triggers[0].metric: unknown metric "error-rate" (did you mean "error_rate"?)`,
 				`s.yaml:27:7: rollback.triggers[1]: has both above and below; set exactly one of them`,
-				`s.yaml:28:28: rollback.triggers[2].above: "5%" does not fit p99, a latency; write a duration such as "250ms"`,
-				`s.yaml:29:35: rollback.triggers[3].below: "250ms" does not fit throughput, in requests per second; write a number such as 50`,
-				`s.yaml:30:35: rollback.triggers[4].above: "80" does not fit error_rate, a fraction of requests; write a percentage such as "5%" or a fraction such as 0.05`,
+				`s.yaml:28:28: rollback.triggers[2].above: "5%" does not fit p99, a latency; write a duration such as "250ms" or a multiple of the baseline such as "3x"`,
+				`s.yaml:29:35: rollback.triggers[3].below: "250ms" does not fit throughput, in requests per second; write a number such as 50 or a multiple of the baseline such as "0.5x"`,
+				`s.yaml:30:35: rollback.triggers[4].above: "80" does not fit error_rate, a fraction of requests; write a percentage such as "5%", a fraction such as 0.05 or a multiple of the baseline such as "3x"`,
 				`s.yaml:30:44: rollback.triggers[4].for: -1s is negative; use how long the condition must hold, such as "2s"`,
 			},
 		},
@@ -327,7 +333,7 @@ objectives: {rto: [10s]}
 			want: []string{
 				`s.yaml:15:9: timeline[0].at: "5x" is not a duration; write a number with a unit (ms, s, m or h), such as "30s"`,
 				`s.yaml:16:11: timeline[0].wait: 10 has no unit; write a duration such as "10s"`,
-				`s.yaml:18:42: rollback.triggers[0].above: "lots" is not a threshold; write a percentage ("5%"), a fraction (0.05), a duration ("250ms") or a plain number (50)`,
+				`s.yaml:18:42: rollback.triggers[0].above: "lots" is not a threshold; write a percentage ("5%"), a fraction (0.05), a duration ("250ms"), a plain number (50) or a multiple of the baseline ("3x")`,
 				`s.yaml:18:53: rollback.triggers[0].for: "2 s" is not a duration; write a number with a unit (ms, s, m or h), such as "30s"`,
 				`s.yaml:19:19: objectives.rto: want a duration such as "30s", got a list`,
 			},
@@ -383,13 +389,13 @@ load: {target: my api, duration: 10s, streams: [{name: r/1, rate: 2000000/s, pat
   - inject: {name: "bad name", kind: blackhole, link: api-to-store}
 `,
 			want: []string{
-				`s.yaml:24:57: timeline[1].inject.direction: a down link is down both ways; leave direction out or use both`,
-				`s.yaml:24:77: timeline[1].inject.toxicity: a down link refuses every connection; leave toxicity out or use 1`,
-				`s.yaml:25:58: timeline[2].inject.latency: 500µs is below 1ms, the smallest delay a link can add; use 1ms or more`,
-				`s.yaml:25:73: timeline[2].inject.jitter: -1ms is negative; use how much the delay varies, such as "10ms"`,
-				`s.yaml:25:89: timeline[2].inject.duration: -1s is negative; use how long the fault lasts, such as "10s", or leave it out to heal it in a later step`,
+				`s.yaml:24:57: timeline[1].inject.direction: kind down acts both ways: leave direction empty or use both`,
+				`s.yaml:24:77: timeline[1].inject.toxicity: kind down affects everything: leave toxicity empty or use 1`,
+				`s.yaml:25:58: timeline[2].inject.latency: 500µs must be at least 1ms for kind latency`,
+				`s.yaml:25:73: timeline[2].inject.jitter: -1ms must not be negative`,
+				`s.yaml:25:89: timeline[2].inject.duration: -1s must not be negative`,
 				`s.yaml:26:11: timeline[3].wait: -2s is negative; use how long the timeline pauses, such as "5s"`,
-				`s.yaml:27:20: timeline[4].inject.name: fault name "bad name" may only use letters, digits, ".", "_", "@", ":" and "-", starting with a letter or digit`,
+				`s.yaml:27:20: timeline[4].inject.name: "bad name" must start with a letter or digit and hold only letters, digits and . _ @ : -`,
 			},
 		},
 		{
@@ -403,6 +409,7 @@ verify:
 				`s.yaml:14:31: objectives.slo.errorRate: "250ms" is not a fraction of requests; write a percentage such as "1%" or a fraction such as 0.01`,
 				`s.yaml:14:43: objectives.slo.p99: -1s is negative; use the highest acceptable p99 latency, such as "300ms", or leave it out for no limit`,
 				`s.yaml:16:21: verify.health.timeout: -1s is negative; use how long to wait for every service to answer, such as "10s"`,
+				`s.yaml:17:3: verify.durability: off without read or list; add read: "GET /entries/{id}" or list: "GET /entries", or remove durability`,
 				`s.yaml:17:29: verify.durability.concurrency: -2 is negative; use how many reads run at once, such as 16`,
 			},
 		},

@@ -135,7 +135,7 @@ func textForm(t reflect.Type) (what, how string) {
 	case reflect.TypeFor[load.Rate]():
 		return "a rate", `write a positive whole number of requests per unit, such as "100/s", "600/m" or "5/250ms"`
 	case reflect.TypeFor[rollback.Threshold]():
-		return "a threshold", `write a percentage ("5%"), a fraction (0.05), a duration ("250ms") or a plain number (50)`
+		return "a threshold", `write a percentage ("5%"), a fraction (0.05), a duration ("250ms"), a plain number (50) or a multiple of the baseline ("3x")`
 	}
 	return "a text value", "write it as one line of text"
 }

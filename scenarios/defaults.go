@@ -2,26 +2,39 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/sut"
+	"github.com/faultdrill/faultdrill/verify"
 )
 
-// The default values; doc.go lists them in one table.
+// The default values; doc.go lists them in one table. Those a leaf package
+// owns are taken from it.
 const (
-	defaultRuntime        = "process"
-	defaultRTOFrom        = "rollback-start"
-	defaultPassScore      = 80
-	defaultLoadTimeout    = 2 * time.Second
-	defaultHealth         = "/healthz"
-	defaultStartTimeout   = 10 * time.Second
-	defaultStopGrace      = 5 * time.Second
-	defaultDirection      = faults.Both
-	defaultToxicity       = 1.0
-	defaultTriggerFor     = time.Second
-	defaultReadConcurrent = 16
+	defaultRuntime            = faults.RuntimeProcess
+	defaultRTOFrom            = "rollback-start"
+	defaultPassScore          = 80
+	defaultLoadTimeout        = 2 * time.Second
+	defaultHealth             = "/healthz"
+	defaultStartTimeout       = 10 * time.Second
+	defaultDockerStartTimeout = 30 * time.Second // sut/docker.DefaultStartTimeout
+	defaultDockerPort         = 8080             // sut/docker.DefaultPort
+	defaultStopGrace          = 5 * time.Second
+	defaultDirection          = faults.Both
+	defaultToxicity           = 1.0
+	defaultTriggerFor         = time.Second
+	defaultProbeInterval      = rollback.DefaultProbeInterval
+	defaultHealFaults         = "after"
+	defaultApprovalTimeout    = rollback.DefaultApprovalTimeout
+	defaultActionTimeout      = rollback.DefaultTimeout
+	defaultReadConcurrent     = 16
+	defaultDuplicatesField    = verify.DefaultDuplicatesField
+	defaultLinearizeTimeout   = verify.DefaultLinearizabilityTimeout
 )
 
 // ApplyDefaults fills every field left empty with its default (see the
@@ -31,51 +44,77 @@ func (s *Scenario) ApplyDefaults() {
 	if s.System.Runtime == "" {
 		s.System.Runtime = defaultRuntime
 	}
-	if s.Objectives.RTOFrom == "" {
-		s.Objectives.RTOFrom = defaultRTOFrom
-	}
-	if s.Objectives.PassScore == 0 {
-		s.Objectives.PassScore = defaultPassScore
-	}
-	if s.Objectives.SLO.ErrorRate.Unit == "" {
-		s.Objectives.SLO.ErrorRate = defaultSLOErrorRate()
-	}
+	objectiveDefaults(&s.Objectives)
 	for name, svc := range s.System.Services {
-		s.System.Services[name] = serviceDefaults(name, svc)
+		s.System.Services[name] = serviceDefaults(name, svc, s.System.Runtime)
 	}
 	loadDefaults(&s.Load)
 	for i := range s.Timeline {
-		if f := s.Timeline[i].Inject; f != nil {
-			faultDefaults(f)
+		stepDefaults(&s.Timeline[i])
+	}
+	rollbackDefaults(&s.Rollback, s)
+	verifyDefaults(&s.Verify, s)
+}
+
+// objectiveDefaults fills in the objectives left out.
+func objectiveDefaults(o *Objectives) {
+	if o.RTOFrom == "" {
+		o.RTOFrom = defaultRTOFrom
+	}
+	if o.PassScore == 0 {
+		o.PassScore = defaultPassScore
+	}
+	if o.SLO.ErrorRate.Unit == "" {
+		o.SLO.ErrorRate = threshold("1%")
+	}
+	if o.ErrorBudget.Unit == "" {
+		o.ErrorBudget = threshold(defaultErrorBudget())
+	}
+	for part, w := range reports.DefaultWeights() {
+		if _, set := o.Weights[part]; !set {
+			if o.Weights == nil {
+				o.Weights = map[string]float64{}
+			}
+			o.Weights[part] = w
 		}
-	}
-	for i := range s.Rollback.Triggers {
-		triggerDefaults(&s.Rollback.Triggers[i])
-	}
-	if d := &s.Verify.Durability; d.Read != "" && d.Concurrency == 0 {
-		d.Concurrency = defaultReadConcurrent
 	}
 }
 
-// defaultSLOErrorRate is the error rate a window may have and still meet
-// the SLO: 1%.
-func defaultSLOErrorRate() rollback.Threshold {
-	var t rollback.Threshold
-	_ = t.UnmarshalText([]byte("1%")) // a constant that parses
+// defaultErrorBudget is reports.DefaultErrorBudget written as a
+// percentage: "5%".
+func defaultErrorBudget() string {
+	return strconv.FormatFloat(reports.DefaultErrorBudget*100, 'f', -1, 64) + "%"
+}
+
+// threshold parses a threshold written as a constant.
+func threshold(text string) rollback.Threshold {
+	t, _ := rollback.ParseThreshold(text) // a constant that parses
 	return t
 }
 
-// serviceDefaults returns svc, named name, with its defaults filled in.
-func serviceDefaults(name string, svc sut.ServiceSpec) sut.ServiceSpec {
+// serviceDefaults returns svc, named name, with its defaults filled in for
+// the runtime that runs it.
+func serviceDefaults(name string, svc sut.ServiceSpec, runtime string) sut.ServiceSpec {
 	svc.Name = name
 	if svc.Health == "" {
 		svc.Health = defaultHealth
 	}
 	if svc.StartTimeout == 0 {
 		svc.StartTimeout = defaultStartTimeout
+		if runtime == faults.RuntimeDocker {
+			svc.StartTimeout = defaultDockerStartTimeout
+		}
 	}
 	if svc.StopGrace == 0 {
 		svc.StopGrace = defaultStopGrace
+	}
+	if runtime == faults.RuntimeDocker {
+		for v, vs := range svc.Versions {
+			if vs.Port == 0 {
+				vs.Port = defaultDockerPort
+				svc.Versions[v] = vs
+			}
+		}
 	}
 	return svc
 }
@@ -97,37 +136,143 @@ func loadDefaults(l *LoadSpec) {
 	}
 }
 
-// faultDefaults fills in a fault's name, direction and toxicity.
-func faultDefaults(f *faults.Spec) {
-	if f.Name == "" && f.Kind != "" && f.Link != "" {
-		f.Name = FaultName(f.Kind, f.Link)
+// stepDefaults fills in the defaults of one timeline step.
+func stepDefaults(st *Step) {
+	if f := st.Inject; f != nil && f.Kind != "" && (f.Link != "" || f.Service != "") {
+		*f = faults.Defaults(*f)
 	}
-	if f.Direction == "" {
-		f.Direction = defaultDirection
+	if p := st.Partition; p != nil {
+		*p = faults.PartitionDefaults(*p)
 	}
-	if f.Toxicity == 0 {
-		f.Toxicity = defaultToxicity
+	if sn := st.Snapshot; sn != nil && sn.Name == "" {
+		sn.Name = sn.Service
+	}
+	if a := st.Action; a != nil {
+		actionDefaults(a)
 	}
 }
 
-// triggerDefaults fills in a trigger's window count and name.
-func triggerDefaults(t *rollback.TriggerSpec) {
-	if t.For == 0 {
-		t.For = defaultTriggerFor
+// rollbackDefaults fills in the triggers, the plan, the approval and when
+// faults are healed.
+func rollbackDefaults(r *rollback.Spec, s *Scenario) {
+	for i := range r.Triggers {
+		triggerDefaults(&r.Triggers[i], s.Load.Target)
 	}
-	if t.Name != "" || t.Metric == "" {
+	if len(r.Plan) == 0 && len(r.Triggers) > 0 {
+		r.Plan = rollback.DefaultPlan(deployedServices(s))
+	}
+	for i := range r.Plan {
+		actionDefaults(&r.Plan[i])
+	}
+	if r.HealFaults == "" {
+		r.HealFaults = defaultHealFaults
+	}
+	if r.Approval != nil && r.Approval.Timeout == 0 {
+		r.Approval.Timeout = defaultApprovalTimeout
+	}
+}
+
+// deployedServices lists the defined services the timeline deploys, in
+// the order of their first deploy.
+func deployedServices(s *Scenario) []string {
+	var out []string
+	for _, st := range s.Timeline {
+		if d := st.Deploy; d != nil && !slices.Contains(out, d.Service) {
+			if _, ok := s.System.Services[d.Service]; ok {
+				out = append(out, d.Service)
+			}
+		}
+	}
+	return out
+}
+
+// triggerDefaults fills in a trigger's window count, its probe's settings
+// and its name; target is the load's target, the service a probe polls by
+// default. A trigger that is not exactly one kind is left for validation
+// to report.
+func triggerDefaults(t *rollback.TriggerSpec, target string) {
+	kinds := triggerKinds(*t)
+	if len(kinds) != 1 {
 		return
 	}
-	switch {
-	case t.Above != nil && t.Below == nil:
-		t.Name = fmt.Sprintf("%s above %s", t.Metric, t.Above)
-	case t.Below != nil && t.Above == nil:
-		t.Name = fmt.Sprintf("%s below %s", t.Metric, t.Below)
+	switch kinds[0] {
+	case "metric":
+		if t.For == 0 {
+			t.For = defaultTriggerFor
+		}
+		if t.Name == "" && t.Metric != "" && (t.Above == nil) != (t.Below == nil) {
+			t.Name = rollback.TriggerName(*t)
+		}
+		return
+	case "any", "all":
+		for i := range t.Any {
+			triggerDefaults(&t.Any[i], target)
+		}
+		for i := range t.All {
+			triggerDefaults(&t.All[i], target)
+		}
+	case "probe":
+		p := t.Probe
+		if p.Service == "" {
+			p.Service = target
+		}
+		if p.Interval == 0 {
+			p.Interval = defaultProbeInterval
+		}
+		if p.Timeout == 0 && p.Interval > 0 {
+			p.Timeout = p.Interval
+		}
+	}
+	if t.Name == "" {
+		t.Name = rollback.TriggerName(*t)
 	}
 }
 
-// FaultName is the name a fault gets when the scenario gives it none:
-// "KIND@LINK", such as "latency@api-to-store".
+// actionDefaults fills in an action's method, timeout and snapshot name.
+func actionDefaults(a *rollback.ActionSpec) {
+	switch a.Action {
+	case rollback.Flag, rollback.HTTP:
+		if a.Method == "" {
+			a.Method = "GET"
+			if a.Action == rollback.Flag {
+				a.Method = "POST"
+			}
+		}
+	case rollback.RestoreSnapshot:
+		if a.Snapshot == "" {
+			a.Snapshot = a.Service
+		}
+	}
+	switch a.Action {
+	case rollback.Flag, rollback.HTTP, rollback.Command, rollback.MigrateDown:
+		if a.Timeout == 0 {
+			a.Timeout = defaultActionTimeout
+		}
+	}
+}
+
+// verifyDefaults fills in the verifiers' settings that only apply when
+// the verifier is on.
+func verifyDefaults(v *verify.Spec, s *Scenario) {
+	if d := &v.Durability; d.Read != "" && d.Concurrency == 0 {
+		d.Concurrency = defaultReadConcurrent
+	}
+	if d := &v.Duplicates; d.Read != "" {
+		if d.Concurrency == 0 {
+			d.Concurrency = defaultReadConcurrent
+		}
+		if d.Field == "" {
+			d.Field = defaultDuplicatesField
+		}
+	}
+	if l := &v.Linearizability; !l.Disabled && l.Timeout == 0 && hasKeyValueStream(s) {
+		l.Timeout = defaultLinearizeTimeout
+	}
+}
+
+// FaultName is the name a network fault gets when the scenario gives it
+// none: "KIND@LINK", such as "latency@api-to-store" (process faults are
+// named "KIND@SERVICE"; see faults.Defaults).
 func FaultName(kind faults.Kind, link string) string {
-	return string(kind) + "@" + link
+	return fmt.Sprintf("%s@%s", kind, link)
 }

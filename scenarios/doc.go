@@ -6,34 +6,69 @@
 // values of the wrong shape, and durations, rates and thresholds that do
 // not parse. Then it is decoded, ApplyDefaults fills in what was left out,
 // and validation checks what no single field shows: references between
-// services, versions, links and faults, ranges, the order of the timeline,
-// units of rollback thresholds. Each pass reports every problem it finds at
-// once, as Problems: one "file:line:col: message" line each, saying what to
-// do.
+// services, versions, links, faults, partitions and snapshots, ranges, the
+// order of the timeline, units of rollback thresholds, the ${...} each
+// field may use. Where a leaf package validates its own spec (faults,
+// load, verify) or owns a vocabulary (fault kinds, metrics, actions, score
+// parts), validation asks it and reports its verdict at the field's
+// position. Each pass reports every problem it finds at once, as Problems:
+// one "file:line:col: message" line each, saying what to do.
 //
 // # Defaults
 //
 // ApplyDefaults fills in these values when a field is left out (or zero):
 //
-//	field                                  default
-//	system.runtime                         process
-//	system.services.NAME.health            /healthz
-//	system.services.NAME.startTimeout      10s
-//	system.services.NAME.stopGrace         5s
-//	objectives.rtoFrom                     rollback-start
-//	objectives.passScore                   80
-//	objectives.rpo                         0 (no acknowledged write may be lost)
-//	objectives.slo.errorRate               1%
-//	objectives.slo.p99                     none (no latency limit)
-//	load.timeout                           2s
-//	load.streams[i].method                 PUT if the stream writes, else GET
-//	timeline[i].inject.name                KIND@LINK, such as latency@api-to-store
-//	timeline[i].inject.direction           both
-//	timeline[i].inject.toxicity            1 (every connection)
-//	rollback.triggers[i].for               1s (one window)
-//	rollback.triggers[i].name              "METRIC above|below X", such as "error_rate above 5%"
-//	verify.durability.concurrency          16 (when read is set)
+//	field                                   default
+//	system.runtime                          process
+//	system.services.NAME.health             /healthz
+//	system.services.NAME.startTimeout       10s (30s on the docker runtime)
+//	system.services.NAME.stopGrace          5s
+//	system.services.NAME.versions.V.port    8080 (docker runtime only)
+//	objectives.rtoFrom                      rollback-start
+//	objectives.passScore                    80
+//	objectives.rpo                          0 (no acknowledged write may be lost)
+//	objectives.slo.errorRate                1%
+//	objectives.slo.p99                      none (no latency limit)
+//	objectives.detection                    none (no detection objective)
+//	objectives.errorBudget                  5%
+//	objectives.weights.PART                 rto 30, slo 20, health 20, detection 15, errorBudget 15
+//	load.timeout                            2s
+//	load.streams[i].method                  PUT if the stream writes, else GET
+//	timeline[i].inject.name                 KIND@LINK, such as latency@api-to-store (KIND@SERVICE for pause, kill, restart)
+//	timeline[i].inject.direction            both (network faults)
+//	timeline[i].inject.toxicity             1, every connection (network faults)
+//	timeline[i].partition.name              isolate@S, split@A.B:C.D or partition@A:B
+//	timeline[i].partition.mode              blackhole
+//	timeline[i].partition.direction         both
+//	timeline[i].snapshot.name               the service's name
+//	rollback.triggers[i].for                1s, one window (thresholds, and each trigger of any/all)
+//	rollback.triggers[i].name               derived: "error_rate above 5%", "any(p99 above 3x, ...)", "probe /readyz", "at 10s"
+//	rollback.triggers[i].probe.service      load.target
+//	rollback.triggers[i].probe.interval     1s
+//	rollback.triggers[i].probe.timeout      the probe's interval
+//	rollback.approval.timeout               5m (when approval is set)
+//	rollback.healFaults                     after (the plan runs under the active faults)
+//	rollback.plan                           redeploy-previous of every service the timeline deploys, last deployed first (when there are triggers)
+//	rollback.plan[i].method                 POST for flag, GET for http
+//	rollback.plan[i].timeout                30s for flag, command, http and migrate-down (redeploy and restore: bounded by the start timeout)
+//	rollback.plan[i].snapshot               the service's name (restore-snapshot)
+//	timeline[i].action.*                    as rollback.plan[i]
+//	verify.durability.concurrency           16 (when read is set)
+//	verify.duplicates.field                 applied (when read is set)
+//	verify.duplicates.concurrency           16 (when read is set)
+//	verify.linearizability.timeout          30s (when a load stream has keys)
 //
 // A zero passScore or toxicity therefore means the default, not zero. Each
 // service's Name is set from its key in system.services.
+//
+// # Expansions
+//
+// Service commands, env values and dirs may use ${port}, ${addr},
+// ${data_dir} (with dataDir), ${service}, ${version}, ${link.NAME} and the
+// scenario's vars. Rollback actions (in the plan or as timeline steps) may
+// use, in command, env, dir, url, body and database: the scenario's vars,
+// ${link.NAME}, ${addr.SERVICE}, ${data_dir.SERVICE} and, for an action
+// that names its service, ${addr} and ${data_dir}; header values are sent
+// as written. An invariant's SQL dsn may use the same, but for ${addr} and
+// ${data_dir}. $$ is a literal $ everywhere.
 package scenarios

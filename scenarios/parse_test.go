@@ -4,10 +4,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
 
@@ -55,12 +57,12 @@ timeline:
 
 	It("reports all three problems of a file that does not decode", func() {
 		lines := problemLines(base + `rollback:
-  triggers: [{metric: p99, above: 1x, windows: 3}]
+  triggers: [{metric: p99, above: 1y, windows: 3}]
 verify: {health: {timeout: soon}}
 `)
 		Expect(lines).To(Equal([]string{
-			`s.yaml:15:35: rollback.triggers[0].above: "1x" is not a threshold; write a percentage ("5%"), a fraction (0.05), a duration ("250ms") or a plain number (50)`,
-			`s.yaml:15:39: unknown field "windows"; valid fields here: name, metric, above, below, for`,
+			`s.yaml:15:35: rollback.triggers[0].above: "1y" is not a threshold; write a percentage ("5%"), a fraction (0.05), a duration ("250ms"), a plain number (50) or a multiple of the baseline ("3x")`,
+			`s.yaml:15:39: unknown field "windows"; valid fields here: name, metric, above, below, for, any, all, probe, at`,
 			`s.yaml:16:28: verify.health.timeout: "soon" is not a duration; write a number with a unit (ms, s, m or h), such as "30s"`,
 		}))
 	})
@@ -159,5 +161,76 @@ var _ = Describe("Load", func() {
 		Expect(err).To(MatchError(fs.ErrNotExist))
 		Expect(err).NotTo(MatchError(scenarios.ErrInvalid))
 		Expect(err.Error()).To(HavePrefix("scenarios: "))
+	})
+})
+
+var _ = Describe("Parse of the fields the leaf packages added", func() {
+	It("decodes lists of lists, pointers, maps of numbers and nested triggers", func() {
+		s := parse(withData + `  - {at: 2s, partition: {split: [[api], [store]], duration: 1s}}
+  - {at: 4s, partition: {between: [store, api], mode: down}}
+  - {at: 5s, snapshot: {service: store}}
+  - {at: 6s, action: {action: command, command: [./tool, "${addr.api}"], env: {DIR: "${data_dir.store}"}, idempotent: false}}
+  - {at: 7s, deploy: {service: api, version: v2}}
+objectives: {detection: 5s, errorBudget: 0.1, weights: {slo: 0, rto: 12.5}}
+rollback:
+  verifyIdempotent: true
+  triggers:
+    - all: [{metric: status_5xx, above: 2%, for: 2s}, {any: [{metric: p90, above: 2x}, {metric: throughput, below: 0.5x}]}]
+    - {at: 12s}
+  plan:
+    - {action: http, service: api, url: /admin/drain, method: POST, headers: {X-Why: rollback}, status: 202, retries: 2, retryDelay: 100ms}
+    - {action: redeploy-previous, service: api, idempotent: true}
+    - {action: restore-snapshot, service: store}
+verify:
+  slo: {errorRate: 2x, p99: 300ms, window: 5s, compliance: 95%}
+  mixedVersions: {maxFailures: 3}
+  invariants:
+    - {name: sum, sql: {driver: sqlite, dsn: "${data_dir.store}/ledger.db", query: "SELECT 1"}, unchanged: true}
+`)
+		Expect(s.Timeline[0].Partition.Split).To(Equal([][]string{{"api"}, {"store"}}))
+		Expect(s.Timeline[0].Partition.Name).To(Equal("split@api:store"))
+		Expect(s.Timeline[1].Partition.Between).To(Equal([]string{"store", "api"}))
+		Expect(s.Timeline[1].Partition.Name).To(Equal("partition@store:api"))
+		a := s.Timeline[3].Action
+		Expect(a.IsIdempotent()).To(BeFalse())
+		Expect(a.Command).To(Equal([]string{"./tool", "${addr.api}"}), "the engine expands actions when it runs them")
+		Expect(s.Objectives.Detection).To(Equal(5 * time.Second))
+		Expect(s.Objectives.ErrorBudget.Value).To(BeNumerically("~", 0.1, 1e-9))
+		Expect(s.Objectives.Weights).To(HaveKeyWithValue("slo", 0.0))
+		Expect(s.Objectives.Weights).To(HaveKeyWithValue("rto", 12.5))
+		Expect(s.Rollback.VerifyIdempotent).To(BeTrue())
+		all := s.Rollback.Triggers[0]
+		Expect(all.Kind()).To(Equal(rollback.KindComposite))
+		Expect(all.All[1].Any[0].Above.Relative()).To(BeTrue())
+		Expect(all.All[1].Any[1].Below.Value).To(BeNumerically("~", 0.5, 1e-9))
+		Expect(all.Name).To(Equal("all(status_5xx above 2%, any(p90 above 2x, throughput below 0.5x))"))
+		Expect(*s.Rollback.Triggers[1].At).To(Equal(12 * time.Second))
+		Expect(s.Rollback.Plan[0].Headers).To(Equal(map[string]string{"X-Why": "rollback"}))
+		Expect(s.Rollback.Plan[0].Status).To(Equal(202))
+		Expect(*s.Rollback.Plan[1].Idempotent).To(BeTrue())
+		Expect(*s.Verify.MixedVersions.MaxFailures).To(Equal(3))
+		Expect(s.Verify.SLO.Compliance).To(Equal("95%"))
+		Expect(s.Verify.Invariants[0].SQL.DSN).To(Equal("${data_dir.store}/ledger.db"))
+	})
+
+	It("accepts a docker system without commands, and a remote toxiproxy", func() {
+		s := parse(`apiVersion: faultdrill/v1
+metadata: {name: t}
+system:
+  runtime: docker
+  toxiproxy: {url: "http://127.0.0.1:8474"}
+  services:
+    api:
+      initial: v1
+      versions:
+        v1: {image: "faultdrill/ledger:dev"}
+        v2: {build: {context: ../demo, dockerfile: Dockerfile.ledger, args: {DEFECT: error-spike}}, port: 8080, command: [api, --version, v2]}
+load: {target: api, duration: 10s, streams: [{name: r, rate: 1/s, path: /}]}
+timeline:
+  - {at: 2s, inject: {kind: kill, service: api, restart: true}}
+`)
+		Expect(s.System.Toxiproxy.URL).To(Equal("http://127.0.0.1:8474"))
+		Expect(s.System.Services["api"].Versions["v2"].Build.Args).To(HaveKeyWithValue("DEFECT", "error-spike"))
+		Expect(s.Timeline[0].Inject.Name).To(Equal("kill@api"))
 	})
 })

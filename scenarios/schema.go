@@ -10,7 +10,9 @@ import (
 
 	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/sut"
 	"github.com/faultdrill/faultdrill/verify"
 )
 
@@ -87,7 +89,7 @@ func (g schemaGen) object(t reflect.Type) map[string]any {
 			s[k] = v
 		}
 		props[f.name] = s
-		if f.required {
+		if f.required && !optional(t, f.name) {
 			required = append(required, f.name)
 		}
 	}
@@ -115,7 +117,7 @@ func scalarSchema(t reflect.Type) (map[string]any, bool) {
 			"description": `Requests per unit of time: "100/s", "600/m", "5/250ms", or a number per second.`}, true
 	case t == reflect.TypeFor[rollback.Threshold]():
 		return map[string]any{"type": []string{"string", "number"}, "minimum": 0,
-			"description": `A limit in the metric's unit: "5%" or 0.05 for error_rate, "250ms" for p50/p90/p99, a number for throughput.`}, true
+			"description": `A limit in the metric's unit: "5%" or 0.05 for error_rate, status_5xx and status_4xx, "250ms" for p50/p90/p99, a number for throughput; or a multiple of the metric's baseline, such as "3x".`}, true
 	case reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()):
 		return map[string]any{"type": "string"}, true
 	}
@@ -126,7 +128,7 @@ func scalarSchema(t reflect.Type) (map[string]any, bool) {
 func withEnum(s map[string]any, t reflect.Type) map[string]any {
 	switch t {
 	case reflect.TypeFor[faults.Kind]():
-		s["enum"] = faultKinds()
+		s["enum"] = faultKinds() // a partition's mode narrows it (fieldRules)
 	case reflect.TypeFor[faults.Direction]():
 		s["enum"] = directions()
 	case reflect.TypeFor[rollback.Metric]():
@@ -135,6 +137,13 @@ func withEnum(s map[string]any, t reflect.Type) map[string]any {
 		s["enum"] = actions()
 	}
 	return s
+}
+
+// optional reports the fields whose yaml tag makes them required but that
+// a scenario may leave out: a version's command, which the docker runtime
+// does without (the image's own CMD runs).
+func optional(owner reflect.Type, field string) bool {
+	return owner == reflect.TypeFor[sut.VersionSpec]() && field == "command"
 }
 
 // fieldRules returns the constraints of one field beyond its type.
@@ -148,20 +157,53 @@ func fieldRules(owner reflect.Type, field string) map[string]any {
 		return map[string]any{"const": APIVersion}
 	case key{reflect.TypeFor[System](), "runtime"}:
 		return map[string]any{"enum": runtimes(), "default": defaultRuntime}
+	case key{reflect.TypeFor[Toxiproxy](), "url"}:
+		return map[string]any{"pattern": `^https?://[^/?#]+`}
 	case key{reflect.TypeFor[Objectives](), "rtoFrom"}:
 		return map[string]any{"enum": rtoFroms(), "default": defaultRTOFrom}
 	case key{reflect.TypeFor[Objectives](), "passScore"}:
 		return map[string]any{"minimum": 0, "maximum": 100, "default": defaultPassScore}
 	case key{reflect.TypeFor[Objectives](), "rpo"}:
 		return map[string]any{"minimum": 0}
+	case key{reflect.TypeFor[Objectives](), "errorBudget"}:
+		return map[string]any{"default": defaultErrorBudget()}
+	case key{reflect.TypeFor[Objectives](), "weights"}:
+		return map[string]any{"propertyNames": map[string]any{"enum": scoreParts()},
+			"additionalProperties": map[string]any{"type": "number", "minimum": 0}, "default": reports.DefaultWeights()}
+	case key{reflect.TypeFor[sut.VersionSpec](), "port"}:
+		return map[string]any{"minimum": 1, "maximum": 65535, "default": defaultDockerPort}
+	case key{reflect.TypeFor[load.StreamSpec](), "keys"}:
+		return map[string]any{"minimum": 0}
+	case key{reflect.TypeFor[load.StreamSpec](), "method"}, key{reflect.TypeFor[rollback.ActionSpec](), "method"}:
+		return map[string]any{"enum": httpMethods()}
 	case key{reflect.TypeFor[faults.Spec](), "toxicity"}:
 		return map[string]any{"minimum": 0, "maximum": 1, "default": defaultToxicity}
-	case key{reflect.TypeFor[faults.Spec](), "direction"}:
+	case key{reflect.TypeFor[faults.Spec](), "direction"}, key{reflect.TypeFor[faults.PartitionSpec](), "direction"}:
 		return map[string]any{"default": string(defaultDirection)}
-	case key{reflect.TypeFor[verify.DurabilitySpec](), "concurrency"}:
+	case key{reflect.TypeFor[faults.PartitionSpec](), "mode"}:
+		return map[string]any{"enum": partitionModes(), "default": string(faults.Blackhole)}
+	case key{reflect.TypeFor[rollback.Spec](), "healFaults"}:
+		return map[string]any{"enum": healFaultsWhen(), "default": defaultHealFaults}
+	case key{reflect.TypeFor[rollback.ApprovalSpec](), "timeout"}:
+		return map[string]any{"default": defaultApprovalTimeout.String()}
+	case key{reflect.TypeFor[rollback.ActionSpec](), "retries"}:
+		return map[string]any{"minimum": 0}
+	case key{reflect.TypeFor[rollback.ActionSpec](), "status"}, key{reflect.TypeFor[rollback.ProbeSpec](), "status"}:
+		return map[string]any{"minimum": 100, "maximum": 599}
+	case key{reflect.TypeFor[rollback.ProbeSpec](), "interval"}:
+		return map[string]any{"default": defaultProbeInterval.String()}
+	case key{reflect.TypeFor[verify.DurabilitySpec](), "concurrency"}, key{reflect.TypeFor[verify.DuplicatesSpec](), "concurrency"}:
 		return map[string]any{"minimum": 0, "default": defaultReadConcurrent}
-	case key{reflect.TypeFor[verify.DurabilitySpec](), "read"}:
+	case key{reflect.TypeFor[verify.DurabilitySpec](), "read"}, key{reflect.TypeFor[verify.DuplicatesSpec](), "read"}:
 		return map[string]any{"pattern": `^[A-Z]+ /.*\{id\}`}
+	case key{reflect.TypeFor[verify.DurabilitySpec](), "list"}:
+		return map[string]any{"pattern": `^[A-Z]+ /[^{]*$`}
+	case key{reflect.TypeFor[verify.DuplicatesSpec](), "field"}:
+		return map[string]any{"default": defaultDuplicatesField}
+	case key{reflect.TypeFor[verify.SQLProbe](), "driver"}:
+		return map[string]any{"enum": sqlDrivers()}
+	case key{reflect.TypeFor[verify.MixedVersionsSpec](), "maxFailures"}:
+		return map[string]any{"minimum": 0}
 	}
 	return nil
 }

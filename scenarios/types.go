@@ -52,6 +52,15 @@ type Objectives struct {
 	// SLO is the service level the system must return to; recovery is the
 	// first 1 s window from which every window meets it.
 	SLO SLO `yaml:"slo,omitempty" json:"slo,omitempty"`
+	// Detection is the longest acceptable time from fault onset to a
+	// trigger firing; 0 sets no objective.
+	Detection time.Duration `yaml:"detection,omitempty" json:"detection,omitempty"`
+	// ErrorBudget is the share of requests that may fail during the whole
+	// drill (default 5%).
+	ErrorBudget rollback.Threshold `yaml:"errorBudget,omitempty" json:"errorBudget,omitempty"`
+	// Weights override the score's default weights by part name: rto, slo,
+	// health, detection, errorBudget.
+	Weights map[string]float64 `yaml:"weights,omitempty" json:"weights,omitempty"`
 }
 
 // SLO is a service level a 1 s load window meets when its error rate and
@@ -69,6 +78,16 @@ type System struct {
 	Runtime  string                     `yaml:"runtime,omitempty" json:"runtime,omitempty"`
 	Services map[string]sut.ServiceSpec `yaml:"services" json:"services"`
 	Links    []faults.LinkSpec          `yaml:"links,omitempty" json:"links,omitempty"`
+	// Toxiproxy selects the toxiproxy server the links go through: the
+	// embedded one (default) or a server the user already runs.
+	Toxiproxy Toxiproxy `yaml:"toxiproxy,omitempty" json:"toxiproxy,omitempty"`
+}
+
+// Toxiproxy names a toxiproxy server.
+type Toxiproxy struct {
+	// URL is the API of a running toxiproxy server, such as
+	// http://127.0.0.1:8474; empty starts an embedded one.
+	URL string `yaml:"url,omitempty" json:"url,omitempty"`
 }
 
 // LoadSpec is the drill's load: the service it targets and its streams.
@@ -79,17 +98,36 @@ type LoadSpec struct {
 	load.Spec `yaml:",inline" json:",inline"`
 }
 
-// Step is one step of the timeline. Exactly one of Deploy, Inject, Heal and
-// Wait is set. A step with At runs at that offset from the drill's start;
+// Step is one step of the timeline. Exactly one of Deploy, Inject,
+// Partition, Snapshot, Action, Heal and Wait is set. A step with At runs at that offset from the drill's start;
 // a step without it runs right after the previous one.
 type Step struct {
 	At     *time.Duration `yaml:"at,omitempty" json:"at,omitempty"`
 	Deploy *Deploy        `yaml:"deploy,omitempty" json:"deploy,omitempty"`
 	Inject *faults.Spec   `yaml:"inject,omitempty" json:"inject,omitempty"`
+	// Partition cuts several links at once: isolate a service, split the
+	// system in two, or cut one pair.
+	Partition *faults.PartitionSpec `yaml:"partition,omitempty" json:"partition,omitempty"`
+	// Snapshot copies a service's data directory, with a SHA-256 manifest,
+	// for a later restore-snapshot rollback action.
+	Snapshot *Snapshot `yaml:"snapshot,omitempty" json:"snapshot,omitempty"`
+	// Action runs one action of the rollback vocabulary (an HTTP call, a
+	// command, a feature-flag flip, ...) as a step: whatever else a runbook
+	// needs.
+	Action *rollback.ActionSpec `yaml:"action,omitempty" json:"action,omitempty"`
 	// Heal names a fault injected earlier.
 	Heal string `yaml:"heal,omitempty" json:"heal,omitempty"`
 	// Wait pauses the timeline.
 	Wait time.Duration `yaml:"wait,omitempty" json:"wait,omitempty"`
+}
+
+// Snapshot names a snapshot of one service's data directory. The service is
+// stopped while its data is copied, then started again at the same version.
+type Snapshot struct {
+	Service string `yaml:"service" json:"service"`
+	// Name identifies the snapshot for restore-snapshot actions; it
+	// defaults to the service's name.
+	Name string `yaml:"name,omitempty" json:"name,omitempty"`
 }
 
 // Deploy switches a service to a version.

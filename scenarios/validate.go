@@ -25,8 +25,8 @@ func validate(s *Scenario, file string, at positions) Problems {
 	v.objectives()
 	v.system()
 	v.load()
-	deployed := v.timeline()
-	v.rollback(deployed)
+	facts := v.timeline()
+	v.rollback(facts)
 	v.verify()
 	return v.out
 }
@@ -41,6 +41,25 @@ func (v *validator) addf(p fieldPath, format string, args ...any) {
 
 // line is the line the node at p is on, for "already defined at line N".
 func (v *validator) line(p fieldPath) int { return v.at.lookup(p).line }
+
+// has reports whether the file itself holds the node at p (a default
+// filled in later does not count).
+func (v *validator) has(p fieldPath) bool {
+	_, ok := v.at[p.String()]
+	return ok
+}
+
+// mark returns how many problems are known so far, for backstop.
+func (v *validator) mark() int { return len(v.out) }
+
+// backstop reports err, a leaf package's verdict on the node at p, when
+// the scenario's own rules found nothing since mark: whatever a leaf
+// package refuses is never let through, even where no rule here says why.
+func (v *validator) backstop(p fieldPath, since int, err error) {
+	if err != nil && len(v.out) == since {
+		v.addf(p, "%v", err)
+	}
+}
 
 // pathOf returns the path of a field by its keys: pathOf("load", "target").
 func pathOf(keys ...string) fieldPath {
@@ -62,30 +81,6 @@ func (v *validator) header() {
 	}
 	if strings.TrimSpace(v.s.Metadata.Name) == "" {
 		v.addf(pathOf("metadata", "name"), "missing; give the scenario a short name, such as checkout-bad-release")
-	}
-}
-
-// objectives checks the pass mark, RPO and RTO.
-func (v *validator) objectives() {
-	o := v.s.Objectives
-	p := pathOf("objectives")
-	if o.PassScore < 0 || o.PassScore > 100 {
-		v.addf(p.key("passScore"), "%d is out of range; use a score from 0 to 100", o.PassScore)
-	}
-	if o.RPO < 0 {
-		v.addf(p.key("rpo"), "%d is negative; use how many acknowledged writes may be lost, 0 or more", o.RPO)
-	}
-	if o.RTO < 0 {
-		v.addf(p.key("rto"), "%s is negative; use the longest acceptable recovery time, such as \"30s\"", o.RTO)
-	}
-	if !slices.Contains(rtoFroms(), o.RTOFrom) {
-		v.addf(p.key("rtoFrom"), "%s", unknownValue("starting point", o.RTOFrom, rtoFroms()))
-	}
-	if th := o.SLO.ErrorRate; th.Unit != "fraction" {
-		v.addf(p.key("slo").key("errorRate"), `%q is not a fraction of requests; write a percentage such as "1%%" or a fraction such as 0.01`, th.String())
-	}
-	if o.SLO.P99 < 0 {
-		v.negative(p.key("slo").key("p99"), o.SLO.P99, `use the highest acceptable p99 latency, such as "300ms", or leave it out for no limit`)
 	}
 }
 

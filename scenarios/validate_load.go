@@ -11,6 +11,7 @@ import (
 // load checks the load's target, duration, timeout and streams.
 func (v *validator) load() {
 	l := v.s.Load
+	since := v.mark()
 	v.serviceRef(pathOf("load", "target"), l.Target, sortedKeys(v.s.System.Services), "the service that receives the load")
 	switch {
 	case l.Duration == 0:
@@ -39,6 +40,12 @@ func (v *validator) load() {
 		}
 		v.stream(p, st)
 	}
+	v.backstop(pathOf("load"), since, l.Spec.Validate())
+}
+
+// hasKeyValueStream reports whether some load stream addresses keys.
+func hasKeyValueStream(s *Scenario) bool {
+	return slices.ContainsFunc(s.Load.Streams, func(st load.StreamSpec) bool { return st.Keys > 0 })
 }
 
 // headerName matches an HTTP header name (an RFC 9110 token).
@@ -47,13 +54,21 @@ var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 // maxRate is the highest rate one stream may ask for, per second.
 const maxRate = 1_000_000
 
-// stream checks one stream's rate, method, path and headers.
+// stream checks one stream's rate and ramp, keys, method, path and
+// headers.
 func (v *validator) stream(p fieldPath, st load.StreamSpec) {
 	switch {
 	case st.Rate.Freq <= 0 || st.Rate.Per <= 0:
 		v.addf(p.key("rate"), `missing; set a rate such as "100/s"`)
 	case st.Rate.PerSecond() > maxRate:
 		v.addf(p.key("rate"), "%s is more than %d/s; one stream cannot send faster", st.Rate, maxRate)
+	}
+	v.ramp(p, st)
+	switch {
+	case st.Keys < 0:
+		v.addf(p.key("keys"), "%d is negative; use how many keys the stream spreads its requests over, such as 20", st.Keys)
+	case st.Keys == 0 && mentions(st, "{key}"):
+		v.addf(p.key(placeholderField(st, "{key}")), "{key} is used but the stream has no keys; add keys: N to spread requests over the keys k0 … kN-1")
 	}
 	if !slices.Contains(httpMethods(), st.Method) {
 		v.addf(p.key("method"), "%s", unknownValue("HTTP method", st.Method, httpMethods()))
@@ -74,18 +89,46 @@ func (v *validator) stream(p fieldPath, st load.StreamSpec) {
 			v.addf(p.key("headers").key(name), "the value holds a line break; keep a header value on one line")
 		}
 	}
-	if st.Writes && !mentionsID(st) {
+	if st.Writes && !mentions(st, "{id}") {
 		v.addf(p.key("writes"), "no {id} in the path, body or headers; put {id} where the request id goes so each write can be read back")
 	}
 }
 
-// mentionsID reports whether a stream's requests carry the request id.
-func mentionsID(st load.StreamSpec) bool {
-	if strings.Contains(st.Path, "{id}") || strings.Contains(st.Body, "{id}") {
+// ramp checks a stream's ramp: a rate to go to, over a duration.
+func (v *validator) ramp(p fieldPath, st load.StreamSpec) {
+	switch {
+	case st.RampTo.IsZero():
+		if st.RampOver != 0 {
+			v.addf(p.key("rampOver"), `no rampTo to ramp to; add rampTo, such as "500/s", or remove rampOver`)
+		}
+	case st.RampTo.PerSecond() > maxRate:
+		v.addf(p.key("rampTo"), "%s is more than %d/s; one stream cannot send faster", st.RampTo, maxRate)
+	}
+	if st.RampOver < 0 {
+		v.negative(p.key("rampOver"), st.RampOver, `use how long the ramp lasts, such as "10s", or leave it out to ramp over the whole load`)
+	}
+}
+
+// placeholderField names the first field of a stream, of path, body and
+// headers, that holds placeholder.
+func placeholderField(st load.StreamSpec, placeholder string) string {
+	switch {
+	case strings.Contains(st.Path, placeholder):
+		return "path"
+	case strings.Contains(st.Body, placeholder):
+		return "body"
+	}
+	return "headers"
+}
+
+// mentions reports whether a stream's path, body or a header value holds
+// placeholder, such as "{id}".
+func mentions(st load.StreamSpec, placeholder string) bool {
+	if strings.Contains(st.Path, placeholder) || strings.Contains(st.Body, placeholder) {
 		return true
 	}
 	for _, h := range st.Headers {
-		if strings.Contains(h, "{id}") {
+		if strings.Contains(h, placeholder) {
 			return true
 		}
 	}

@@ -1,10 +1,12 @@
 package scenarios
 
 import (
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/sut"
 )
 
@@ -15,12 +17,14 @@ var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // nameRule says what a safe name is made of.
 const nameRule = `may only use letters, digits, "-", "_" and ".", starting with a letter or digit`
 
-// system checks the runtime, the services and the links.
+// system checks the runtime, the toxiproxy server, the services and the
+// links.
 func (v *validator) system() {
 	sys := v.s.System
 	if !slices.Contains(runtimes(), sys.Runtime) {
 		v.addf(pathOf("system", "runtime"), "%s", unknownValue("runtime", sys.Runtime, runtimes()))
 	}
+	v.toxiproxy(pathOf("system", "toxiproxy", "url"), sys.Toxiproxy.URL)
 	if len(sys.Services) == 0 {
 		v.addf(pathOf("system", "services"), "no services; define at least one, with a version and its command")
 	}
@@ -35,17 +39,39 @@ func (v *validator) system() {
 	v.vars()
 }
 
+// toxiproxy checks the API address of a toxiproxy server the user runs.
+func (v *validator) toxiproxy(p fieldPath, raw string) {
+	if raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		v.addf(p, `%q is not an http(s) URL; write the toxiproxy API's address, such as "http://127.0.0.1:8474", or leave url out to use the embedded server`, raw)
+	}
+}
+
 // vars checks the names of the scenario's vars.
 func (v *validator) vars() {
 	for _, name := range sortedKeys(v.s.Vars) {
 		p := pathOf("vars", name)
 		switch {
-		case slices.Contains(builtinVars(), name) || strings.HasPrefix(name, "link."):
+		case slices.Contains(builtinVars(), name) || engineVar(name):
 			v.addf(p, "${%s} is set by the runtime and cannot be redefined; give the var another name", name)
 		case !safeName.MatchString(name):
 			v.addf(p, "var name %q %s", name, nameRule)
 		}
 	}
+}
+
+// engineVar reports whether name is one of the per-service or per-link
+// expansions the engine sets: link.NAME, addr.SERVICE, data_dir.SERVICE.
+func engineVar(name string) bool {
+	for _, prefix := range []string{"link.", "addr.", "data_dir."} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // service checks one service and its versions.
@@ -68,27 +94,43 @@ func (v *validator) service(p fieldPath, svc sut.ServiceSpec) {
 	if svc.StopGrace < 0 {
 		v.negative(p.key("stopGrace"), svc.StopGrace, `use how long to wait between SIGTERM and SIGKILL, such as "5s"`)
 	}
+	docker := v.s.System.Runtime == faults.RuntimeDocker
+	if docker {
+		v.dockerService(p, svc)
+	}
 	for _, name := range versions {
 		vp := p.key("versions").key(name)
 		if !safeName.MatchString(name) {
 			v.addf(vp, "version name %q %s", name, nameRule)
 		}
-		v.version(vp, svc, svc.Versions[name])
+		if docker {
+			v.dockerVersion(vp, svc.Versions[name])
+		} else {
+			v.processVersion(vp, svc.Versions[name])
+		}
+		v.versionRefs(vp, svc, svc.Versions[name])
 	}
 }
 
-// version checks one version's command and the ${...} references in it.
-func (v *validator) version(p fieldPath, svc sut.ServiceSpec, ver sut.VersionSpec) {
+// processVersion checks what the process runtime needs of a version: the
+// program to run.
+func (v *validator) processVersion(p fieldPath, ver sut.VersionSpec) {
 	if len(ver.Command) == 0 {
 		v.addf(p.key("command"), `empty; give the program and its arguments, such as ["./bin/app", "--listen", "${addr}"]`)
 	} else if strings.TrimSpace(ver.Command[0]) == "" {
 		v.addf(p.key("command").index(0), "empty; the first element is the program to run")
 	}
+}
+
+// versionRefs checks the ${...} references in a version's command, env
+// and dir.
+func (v *validator) versionRefs(p fieldPath, svc sut.ServiceSpec, ver sut.VersionSpec) {
+	scope := v.serviceScope(svc)
 	for i, arg := range ver.Command {
-		v.refs(p.key("command").index(i), arg, svc)
+		v.refs(p.key("command").index(i), arg, scope)
 	}
 	for _, k := range sortedKeys(ver.Env) {
-		v.refs(p.key("env").key(k), ver.Env[k], svc)
+		v.refs(p.key("env").key(k), ver.Env[k], scope)
 	}
-	v.refs(p.key("dir"), ver.Dir, svc)
+	v.refs(p.key("dir"), ver.Dir, scope)
 }

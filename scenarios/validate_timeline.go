@@ -1,71 +1,87 @@
 package scenarios
 
 import (
-	"regexp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/faultdrill/faultdrill/faults"
 )
 
-// faultName matches the names a fault may have; they end up in toxiproxy
-// URL paths.
-var faultName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@:-]*$`)
+// stepKinds are the things a timeline step can do, as the keys that say so.
+const stepKinds = "deploy, inject, partition, snapshot, action, heal or wait"
 
-// timeline checks every step: one action each, offsets in order and
-// within the load, references to services, versions, links and faults. It
-// returns the services the timeline deploys, in order of first deploy.
-func (v *validator) timeline() []string {
-	firstInject := map[string]int{}
-	for i, st := range v.s.Timeline {
-		if st.Inject != nil && st.Inject.Name != "" {
-			if _, ok := firstInject[st.Inject.Name]; !ok {
-				firstInject[st.Inject.Name] = i
-			}
-		}
-	}
-	var clock time.Duration
-	var deployed, injected []string
-	for i, st := range v.s.Timeline {
-		p := pathOf("timeline").index(i)
-		v.actions(p, st)
-		clock = v.offset(p, st, clock)
-		if st.Deploy != nil && v.deploy(p.key("deploy"), *st.Deploy) && !slices.Contains(deployed, st.Deploy.Service) {
-			deployed = append(deployed, st.Deploy.Service)
-		}
-		if st.Inject != nil {
-			v.fault(p.key("inject"), *st.Inject)
-			injected = append(injected, st.Inject.Name)
-		}
-		if st.Heal != "" {
-			v.heal(p.key("heal"), st.Heal, injected, firstInject)
-		}
-	}
-	return deployed
+// timelineFacts is what the timeline sets up that later checks refer to.
+type timelineFacts struct {
+	// deployed lists the services deploy steps switch, in order of their
+	// first deploy.
+	deployed []string
+	// snapshots are the snapshots snapshot steps take, by name.
+	snapshots map[string]snapshotFact
 }
 
-// actions checks that a step does exactly one thing.
-func (v *validator) actions(p fieldPath, st Step) {
+// snapshotFact is a snapshot a timeline step takes.
+type snapshotFact struct {
+	service string
+	step    int
+}
+
+// timeline checks every step: one action each, offsets in order and
+// within the load, references to services, versions, links, faults and
+// snapshots. It returns what the timeline sets up.
+func (v *validator) timeline() timelineFacts {
+	facts := timelineFacts{snapshots: map[string]snapshotFact{}}
+	ledger := newFaultLedger(v.s.Timeline)
+	var clock time.Duration
+	for i, st := range v.s.Timeline {
+		p := pathOf("timeline").index(i)
+		v.oneKind(p, st)
+		clock = v.offset(p, st, clock)
+		if st.Deploy != nil && v.deploy(p.key("deploy"), *st.Deploy) && !slices.Contains(facts.deployed, st.Deploy.Service) {
+			facts.deployed = append(facts.deployed, st.Deploy.Service)
+		}
+		if st.Inject != nil {
+			v.inject(p.key("inject"), *st.Inject)
+			v.injected(ledger, p.key("inject"), i, st.Inject.Name, st.Inject.Duration, st.Inject.Instant())
+		}
+		if st.Partition != nil {
+			v.partition(p.key("partition"), *st.Partition)
+			v.injected(ledger, p.key("partition"), i, st.Partition.Name, st.Partition.Duration, false)
+		}
+		if st.Snapshot != nil {
+			v.snapshot(p.key("snapshot"), i, *st.Snapshot, facts.snapshots)
+		}
+		if st.Action != nil {
+			v.action(p.key("action"), *st.Action, actionScope{
+				deployed: slices.Clone(facts.deployed), snapshots: maps.Clone(facts.snapshots), inTimeline: true,
+			})
+		}
+		if st.Heal != "" {
+			v.heal(p.key("heal"), st.Heal, ledger)
+		}
+	}
+	return facts
+}
+
+// oneKind checks that a step does exactly one thing.
+func (v *validator) oneKind(p fieldPath, st Step) {
 	var set []string
-	if st.Deploy != nil {
-		set = append(set, "deploy")
-	}
-	if st.Inject != nil {
-		set = append(set, "inject")
-	}
-	if st.Heal != "" {
-		set = append(set, "heal")
-	}
-	if st.Wait != 0 {
-		set = append(set, "wait")
+	for _, k := range []struct {
+		key string
+		set bool
+	}{
+		{"deploy", st.Deploy != nil}, {"inject", st.Inject != nil}, {"partition", st.Partition != nil},
+		{"snapshot", st.Snapshot != nil}, {"action", st.Action != nil}, {"heal", st.Heal != ""}, {"wait", st.Wait != 0},
+	} {
+		if k.set {
+			set = append(set, k.key)
+		}
 	}
 	switch len(set) {
 	case 0:
-		v.addf(p, "no action; give the step one of deploy, inject, heal or wait")
+		v.addf(p, "no action; give the step one of %s", stepKinds)
 	case 1:
 	default:
-		v.addf(p, "has %s; give each step exactly one of deploy, inject, heal or wait", andList(set))
+		v.addf(p, "has %s; give each step exactly one of %s", andList(set), stepKinds)
 	}
 }
 
@@ -81,14 +97,14 @@ func andList(words []string) string {
 // step before it ran) and returns the clock after the step.
 func (v *validator) offset(p fieldPath, st Step, clock time.Duration) time.Duration {
 	if st.At != nil {
-		at, end := *st.At, v.s.Load.Duration
+		at := *st.At
 		switch {
 		case at < 0:
 			v.negative(p.key("at"), at, `offsets count from the start of the drill, such as "10s"`)
 		case at < clock:
 			v.addf(p.key("at"), "%s is earlier than the time the steps before it reach (%s); keep the timeline in time order", at, clock)
-		case end > 0 && at > end:
-			v.addf(p.key("at"), "%s is after load ends (%s); move the step earlier or make load.duration longer", at, end)
+		default:
+			v.withinLoad(p.key("at"), at)
 		}
 		clock = max(clock, at)
 	}
@@ -98,6 +114,13 @@ func (v *validator) offset(p fieldPath, st Step, clock time.Duration) time.Durat
 		clock += st.Wait
 	}
 	return clock
+}
+
+// withinLoad checks that an offset is no later than the end of the load.
+func (v *validator) withinLoad(p fieldPath, at time.Duration) {
+	if end := v.s.Load.Duration; end > 0 && at > end {
+		v.addf(p, "%s is after load ends (%s); move it earlier or make load.duration longer", at, end)
+	}
 }
 
 // deploy checks a deploy step; it reports whether the service exists.
@@ -117,92 +140,34 @@ func (v *validator) deploy(p fieldPath, d Deploy) bool {
 	return true
 }
 
-// fault checks an inject step's fault as faults.Spec requires it.
-func (v *validator) fault(p fieldPath, f faults.Spec) {
-	switch {
-	case f.Kind == "":
-		v.addf(p.key("kind"), "missing; use one of: %s", strings.Join(faultKinds(), ", "))
-	case !slices.Contains(faultKinds(), string(f.Kind)):
-		v.addf(p.key("kind"), "%s", unknownValue("fault kind", string(f.Kind), faultKinds()))
-	}
-	links := v.linkNames()
-	switch {
-	case f.Link == "":
-		v.addf(p.key("link"), "missing; name the link to break%s", oneOf(links))
-	case !slices.Contains(links, f.Link):
-		v.addf(p.key("link"), "%s", undefined("link", f.Link, links, "system.links"))
+// snapshot checks a snapshot step: a service with a data directory, and
+// a name no earlier snapshot has; it records the snapshot in taken.
+func (v *validator) snapshot(p fieldPath, step int, sn Snapshot, taken map[string]snapshotFact) {
+	services := sortedKeys(v.s.System.Services)
+	if v.serviceRef(p.key("service"), sn.Service, services, "the service whose data to copy") && !v.s.System.Services[sn.Service].DataDir {
+		v.addf(p.key("service"), "service %q has no data directory to copy; add dataDir: true to it%s", sn.Service, oneOf(v.dataDirServices()))
 	}
 	switch {
-	case !slices.Contains(directions(), string(f.Direction)):
-		v.addf(p.key("direction"), "%s", unknownValue("direction", string(f.Direction), directions()))
-	case f.Kind == faults.Down && f.Direction != faults.Both:
-		v.addf(p.key("direction"), "a down link is down both ways; leave direction out or use both")
-	}
-	if f.Name != "" && !faultName.MatchString(f.Name) {
-		v.addf(p.key("name"), `fault name %q may only use letters, digits, ".", "_", "@", ":" and "-", starting with a letter or digit`, f.Name)
-	}
-	switch {
-	case f.Toxicity < 0 || f.Toxicity > 1:
-		v.addf(p.key("toxicity"), "%g is out of range; use the fraction of connections to affect, from 0 to 1", f.Toxicity)
-	case f.Kind == faults.Down && f.Toxicity != 1:
-		v.addf(p.key("toxicity"), "a down link refuses every connection; leave toxicity out or use 1")
-	}
-
-	v.latency(p, f)
-	if f.Duration < 0 {
-		v.negative(p.key("duration"), f.Duration, `use how long the fault lasts, such as "10s", or leave it out to heal it in a later step`)
+	case sn.Name == "":
+		return
+	case !safeName.MatchString(sn.Name):
+		v.addf(p.key("name"), "snapshot name %q %s", sn.Name, nameRule)
+	default:
+		if earlier, ok := taken[sn.Name]; ok {
+			v.addf(p.key("name"), "snapshot %q is already taken by timeline[%d]; give each snapshot its own name", sn.Name, earlier.step)
+			return
+		}
+		taken[sn.Name] = snapshotFact{service: sn.Service, step: step}
 	}
 }
 
-// latency checks a fault's latency and jitter, which only the latency kind
-// takes and which it needs.
-func (v *validator) latency(p fieldPath, f faults.Spec) {
-	if f.Kind != faults.Latency {
-		if f.Latency != 0 {
-			v.addf(p.key("latency"), "only latency faults take a latency; remove it or use kind: latency")
-		}
-		if f.Jitter != 0 {
-			v.addf(p.key("jitter"), "only latency faults take a jitter; remove it or use kind: latency")
-		}
-		return
-	}
-	switch {
-	case f.Latency == 0:
-		v.addf(p.key("latency"), `missing; a latency fault needs a delay, such as "100ms"`)
-	case f.Latency < 0:
-		v.negative(p.key("latency"), f.Latency, `use the delay to add, such as "100ms"`)
-	case f.Latency < time.Millisecond:
-		v.addf(p.key("latency"), "%s is below 1ms, the smallest delay a link can add; use 1ms or more", f.Latency)
-	}
-	if f.Jitter < 0 {
-		v.negative(p.key("jitter"), f.Jitter, `use how much the delay varies, such as "10ms"`)
-	}
-}
-
-// heal checks that a heal step names a fault an earlier step injected.
-func (v *validator) heal(p fieldPath, name string, injected []string, firstInject map[string]int) {
-	if slices.Contains(injected, name) {
-		return
-	}
-	if i, ok := firstInject[name]; ok {
-		v.addf(p, "fault %q is injected later, by timeline[%d]; move the heal after that step", name, i)
-		return
-	}
-	if s := suggest(name, injected); s != "" {
-		v.addf(p, "no earlier step injects a fault named %q (did you mean %q?)", name, s)
-		return
-	}
-	v.addf(p, "no earlier step injects a fault named %q; heal takes the name of a fault injected before it, KIND@LINK unless the inject step names it", name)
-}
-
-// linkNames lists the names of the system's links.
-func (v *validator) linkNames() []string {
-	var names []string
-	for _, l := range v.s.System.Links {
-		if l.Name != "" && !slices.Contains(names, l.Name) {
-			names = append(names, l.Name)
+// dataDirServices lists the services that have a data directory.
+func (v *validator) dataDirServices() []string {
+	var out []string
+	for _, name := range sortedKeys(v.s.System.Services) {
+		if v.s.System.Services[name].DataDir {
+			out = append(out, name)
 		}
 	}
-	slices.Sort(names)
-	return names
+	return out
 }

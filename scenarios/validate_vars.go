@@ -8,39 +8,98 @@ import (
 	"github.com/faultdrill/faultdrill/sut"
 )
 
-// refs checks that every ${name} in s is something a start expands: a
-// scenario var, one the runtime sets (${data_dir} only with dataDir) or
-// ${link.NAME} of a defined link.
-func (v *validator) refs(p fieldPath, s string, svc sut.ServiceSpec) {
-	known := v.knownVars()
+// varScope is what a ${name} may name in one kind of field.
+type varScope struct {
+	// known are the names that expand.
+	known []string
+	// unavailable maps names that exist but do not expand here to what to
+	// do about them.
+	unavailable map[string]string
+	// hint says, for an unknown name with no near miss, what to use.
+	hint string
+}
+
+// refs checks that every ${name} in s, at p, is one the scope expands.
+func (v *validator) refs(p fieldPath, s string, scope varScope) {
 	names, bad := varRefs(s)
 	if bad != "" {
 		v.addf(p, "%s", bad)
 	}
 	for _, ref := range names {
-		switch {
-		case ref == "data_dir" && !svc.DataDir:
-			v.addf(p, "${data_dir} is only set for a service with a data directory; add dataDir: true to service %q", svc.Name)
-		case slices.Contains(known, ref):
-		default:
-			if near := suggest(ref, known); near != "" {
-				v.addf(p, "unknown variable ${%s} (did you mean ${%s}?)", ref, near)
-				continue
-			}
-			v.addf(p, "unknown variable ${%s}; define it under vars, or use ${%s} or ${link.NAME}", ref, strings.Join(builtinVars(), "}, ${"))
+		if msg, ok := scope.unavailable[ref]; ok {
+			v.addf(p, "%s", msg)
+			continue
 		}
+		if slices.Contains(scope.known, ref) {
+			continue
+		}
+		if near := suggest(ref, scope.known); near != "" {
+			v.addf(p, "unknown variable ${%s} (did you mean ${%s}?)", ref, near)
+			continue
+		}
+		v.addf(p, "unknown variable ${%s}; %s", ref, scope.hint)
 	}
 }
 
-// knownVars lists every name a ${...} reference may use.
-func (v *validator) knownVars() []string {
-	known := append(builtinVars(), sortedKeys(v.s.Vars)...)
-	for _, l := range v.s.System.Links {
-		if l.Name != "" {
-			known = append(known, "link."+l.Name)
+// serviceScope is what a service's commands, env and dir may use: a
+// scenario var, one the runtime sets (${data_dir} only with dataDir) or
+// ${link.NAME} of a defined link.
+func (v *validator) serviceScope(svc sut.ServiceSpec) varScope {
+	scope := varScope{
+		known: append(append(builtinVars(), sortedKeys(v.s.Vars)...), v.linkVars()...),
+		hint:  fmt.Sprintf("define it under vars, or use ${%s} or ${link.NAME}", strings.Join(builtinVars(), "}, ${")),
+	}
+	if !svc.DataDir {
+		scope.unavailable = map[string]string{
+			"data_dir": fmt.Sprintf("${data_dir} is only set for a service with a data directory; add dataDir: true to service %q", svc.Name),
 		}
 	}
-	return known
+	return scope
+}
+
+// engineScope is what the engine expands in rollback actions and verifier
+// settings: scenario vars, ${link.NAME}, and for every service
+// ${addr.SERVICE} and, with a data directory, ${data_dir.SERVICE}. An
+// action on one service (service non-empty) also gets its ${addr} and
+// ${data_dir}.
+func (v *validator) engineScope(service string) varScope {
+	scope := varScope{
+		known:       append(sortedKeys(v.s.Vars), v.linkVars()...),
+		unavailable: map[string]string{},
+		hint:        "define it under vars, or use ${addr.SERVICE}, ${data_dir.SERVICE}, ${link.NAME}, or ${addr} and ${data_dir} of the action's service",
+	}
+	for _, name := range sortedKeys(v.s.System.Services) {
+		scope.known = append(scope.known, "addr."+name)
+		if v.s.System.Services[name].DataDir {
+			scope.known = append(scope.known, "data_dir."+name)
+		} else {
+			scope.unavailable["data_dir."+name] = fmt.Sprintf("service %q has no data directory; add dataDir: true to it", name)
+		}
+	}
+	svc, defined := v.s.System.Services[service]
+	switch {
+	case service == "" || !defined:
+		msg := "${%s} is the %s of the action's service, and this names none; set service, or use ${%s.SERVICE}"
+		scope.unavailable["addr"] = fmt.Sprintf(msg, "addr", "address", "addr")
+		scope.unavailable["data_dir"] = fmt.Sprintf(msg, "data_dir", "data directory", "data_dir")
+	case !svc.DataDir:
+		scope.known = append(scope.known, "addr")
+		scope.unavailable["data_dir"] = fmt.Sprintf("${data_dir} is the data directory of service %q, which has none; add dataDir: true to it", service)
+	default:
+		scope.known = append(scope.known, "addr", "data_dir")
+	}
+	return scope
+}
+
+// linkVars lists ${link.NAME} of every named link.
+func (v *validator) linkVars() []string {
+	var out []string
+	for _, l := range v.s.System.Links {
+		if l.Name != "" {
+			out = append(out, "link."+l.Name)
+		}
+	}
+	return out
 }
 
 // varRefs returns the names of the ${name} references in s, in order, as
