@@ -53,15 +53,19 @@ type attackRun struct {
 	ops      int
 	took     time.Duration
 	cpu      time.Duration
+	alloc    uint64 // bytes allocated meanwhile
 	acked    int
 	historyB uint64 // heap the recorded history keeps alive
 }
 
 func (r *attackRun) add(o attackRun) {
-	r.ops, r.took, r.cpu, r.acked, r.historyB = r.ops+o.ops, r.took+o.took, r.cpu+o.cpu, r.acked+o.acked, r.historyB+o.historyB
+	r.ops, r.took, r.cpu, r.alloc = r.ops+o.ops, r.took+o.took, r.cpu+o.cpu, r.alloc+o.alloc
+	r.acked, r.historyB = r.acked+o.acked, r.historyB+o.historyB
 }
 
 func (r attackRun) rate() float64 { return float64(r.ops) / r.took.Seconds() }
+
+func (r attackRun) allocPerOp() float64 { return float64(r.alloc) / float64(max(r.ops, 1)) }
 
 func (r attackRun) cpuPerOp() float64 {
 	return float64(r.cpu.Microseconds()) / float64(max(r.ops, 1))
@@ -80,24 +84,24 @@ func warmUp(srv *httptest.Server, rate int) { plainAttackFor(srv, rate, benchDur
 
 func plainAttackFor(srv *httptest.Server, rate int, duration time.Duration) attackRun {
 	defer srv.CloseClientConnections()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu, alloc := time.Now(), cpuTime(), allocated()
 	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodPut, URL: srv.URL + "/kv/x"})
 	n := 0
 	for range vegeta.NewAttacker().Attack(targeter, vegeta.ConstantPacer{Freq: rate, Per: time.Second}, duration, "plain") {
 		n++
 	}
-	return attackRun{ops: n, took: time.Since(start), cpu: cpuTime() - cpu}
+	return attackRun{ops: n, took: time.Since(start), cpu: cpuTime() - cpu, alloc: allocated() - alloc}
 }
 
 // runRecorded runs load.Run with full history, streamed to w.
 func runRecorded(b *testing.B, srv *httptest.Server, w *countingWriter, rate int) attackRun {
 	defer srv.CloseClientConnections()
 	st := load.StreamSpec{Name: "w", Rate: load.Rate{Freq: rate, Per: time.Second}, Path: "/kv/{id}", Writes: true}
-	start, cpu := time.Now(), cpuTime()
+	start, cpu, alloc := time.Now(), cpuTime(), allocated()
 	spec := load.Spec{Duration: benchDuration, Timeout: vegeta.DefaultTimeout, Streams: []load.StreamSpec{st}} // as plain vegeta
 	h, err := load.Run(context.Background(), spec,
 		load.Options{Target: srv.URL, Base: start, HistoryWriter: w})
-	r := attackRun{ops: len(h.Ops), took: time.Since(start), cpu: cpuTime() - cpu}
+	r := attackRun{ops: len(h.Ops), took: time.Since(start), cpu: cpuTime() - cpu, alloc: allocated() - alloc}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -126,13 +130,14 @@ func BenchmarkPlainVegeta(b *testing.B) {
 		}
 		b.ReportMetric(plain.rate(), "req/s")
 		b.ReportMetric(plain.cpuPerOp(), "cpu-µs/op")
+		b.ReportMetric(plain.allocPerOp(), "alloc-B/op")
 	})
 }
 
 // BenchmarkRecorded is load.Run with full history, streamed to a writer
-// that drops it, at each rate for 2 s against the same handler. In each
-// iteration it also runs plain vegeta, so that the ratio compares the two
-// under the same load of the machine. It reports the rates, their ratio,
+// that drops it, at each rate for 2 s against the same handler. Each
+// iteration runs it twice and plain vegeta twice, interleaved, so that the
+// ratio compares the two under the same load of the machine. It reports the rates, their ratio,
 // the CPU time per op of each (client and server), the heap the history
 // keeps per op and the bytes streamed per op.
 func BenchmarkRecorded(b *testing.B) {
@@ -144,20 +149,21 @@ func benchRecorded(b *testing.B, srv *httptest.Server, rate int) {
 	var rec, plain attackRun
 	var w countingWriter
 	warmUp(srv, rate)
-	for i := 0; b.Loop(); i++ {
-		if i%2 == 1 { // alternate which goes first
-			plain.add(plainAttack(srv, rate))
-		}
+	for b.Loop() {
+		// Both orders in every iteration: whichever goes first after a
+		// pause is more likely to fall behind.
+		plain.add(plainAttack(srv, rate))
 		rec.add(runRecorded(b, srv, &w, rate))
-		if i%2 == 0 {
-			plain.add(plainAttack(srv, rate))
-		}
+		rec.add(runRecorded(b, srv, &w, rate))
+		plain.add(plainAttack(srv, rate))
 	}
 	b.ReportMetric(rec.rate(), "req/s")
 	b.ReportMetric(plain.rate(), "plain-req/s")
 	b.ReportMetric(rec.rate()/plain.rate(), "recorded/plain")
 	b.ReportMetric(rec.cpuPerOp(), "cpu-µs/op")
 	b.ReportMetric(plain.cpuPerOp(), "plain-cpu-µs/op")
+	b.ReportMetric(rec.allocPerOp(), "alloc-B/op")
+	b.ReportMetric(plain.allocPerOp(), "plain-alloc-B/op")
 	b.ReportMetric(float64(rec.acked)/float64(max(rec.ops, 1)), "acked/op")
 	b.ReportMetric(float64(rec.historyB)/float64(max(rec.ops, 1)), "history-B/op")
 	b.ReportMetric(float64(w.n.Load())/float64(max(rec.ops, 1)), "stream-B/op")
@@ -195,4 +201,11 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// allocated returns the bytes the process has allocated so far.
+func allocated() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.TotalAlloc
 }

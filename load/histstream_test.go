@@ -67,25 +67,43 @@ var _ = Describe("Run with a HistoryWriter", func() {
 		reads := stream("r", "100/s", "/kv/{key}")
 		reads.Keys = 4
 
-		midRun := make(chan *load.History, 1)
+		type midRead struct {
+			h        *load.History
+			from, to time.Duration // when the read began and ended, on the run's clock
+		}
+		base := time.Now()
+		midRun := make(chan midRead, 1)
 		time.AfterFunc(1200*time.Millisecond, func() {
 			defer GinkgoRecover()
-			midRun <- readHistoryFile(path)
+			from := time.Since(base)
+			h := readHistoryFile(path)
+			midRun <- midRead{h: h, from: from, to: time.Since(base)}
 		})
 		h, err := load.Run(ctx, load.Spec{Duration: 2 * time.Second, Streams: []load.StreamSpec{writes, reads}},
-			load.Options{Target: target, Seed: 5, HistoryWriter: f})
+			load.Options{Target: target, Base: base, Seed: 5, HistoryWriter: f})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(h.Complete).To(BeTrue())
 
-		var mid *load.History
+		var mid midRead
 		Eventually(midRun).Should(Receive(&mid))
-		Expect(mid.Complete).To(BeFalse(), "no end line while the run goes on")
-		Expect(len(mid.Ops)).To(BeNumerically("~", 200, 50), "1.2 s of 200/s, less at most 200 ms not yet written")
+		Expect(mid.h.Complete).To(BeFalse(), "no end line while the run goes on")
+		Expect(len(mid.h.Ops)).To(BeNumerically(">", 50))
 		final := byID(h.Ops)
-		for _, op := range mid.Ops {
+		inMid := map[string]bool{}
+		for _, op := range mid.h.Ops {
 			i, found := slices.BinarySearchFunc(final, op.ID, func(o load.Op, id string) int { return strings.Compare(o.ID, id) })
 			Expect(found).To(BeTrue())
 			Expect(op).To(Equal(final[i]), "an op is written once, when it completes, as it is recorded")
+			Expect(op.End).To(BeNumerically("<=", mid.to))
+			inMid[op.ID] = true
+		}
+		// Written within the 200 ms between writes, and some slack to
+		// record it.
+		writtenBy := mid.from - 500*time.Millisecond
+		for _, op := range final {
+			if op.End < writtenBy {
+				Expect(inMid).To(HaveKey(op.ID), "op %s completed at %s, the read began at %s", op.ID, op.End, mid.from)
+			}
 		}
 
 		after := readHistoryFile(path)

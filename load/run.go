@@ -16,6 +16,9 @@ import (
 // maxPrealloc caps the ops preallocated for a run.
 const maxPrealloc = 1 << 20
 
+// drainBuffer is how many results of a stream may wait to be recorded.
+const drainBuffer = 4096
+
 // Options says where and how one run sends its load.
 type Options struct {
 	// Target is the base URL of the service under load, such as
@@ -177,20 +180,25 @@ func (s *stream) attack(ctx context.Context, duration time.Duration) <-chan *veg
 }
 
 // drain records every result until the attack ends.
+//
+// vegeta's workers hand over their results one at a time, each waiting for
+// the previous one to be taken: results are taken at once into a buffer
+// and recorded from there, so that recording never holds a worker back
+// (a worker held back makes vegeta start another, with a new connection).
 func (s *stream) drain(results <-chan *vegeta.Result, log *opLog) {
-	buf := make(chan *vegeta.Result, 1<<16)
-	done := make(chan struct{})
+	pending := make(chan *vegeta.Result, drainBuffer)
+	recorded := make(chan struct{})
 	go func() {
-		defer close(done)
-		for res := range buf {
+		defer close(recorded)
+		for res := range pending {
 			if op, ok := s.recorder.op(res); ok {
 				log.add(op)
 			}
 		}
 	}()
 	for res := range results {
-		buf <- res
+		pending <- res
 	}
-	close(buf)
-	<-done
+	close(pending)
+	<-recorded
 }

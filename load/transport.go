@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -41,8 +42,9 @@ type flight struct {
 // the run's context is done it sends nothing more and aborts the requests
 // in flight, by closing every connection it opened.
 type recordingTransport struct {
-	base *http.Transport
-	stop context.Context
+	base    *http.Transport
+	stopped atomic.Bool // the run's context is done
+	unwatch func() bool // stops watching the run's context
 
 	mu      sync.Mutex
 	flights map[uint64]*flight
@@ -53,9 +55,12 @@ type recordingTransport struct {
 }
 
 func newRecordingTransport(stop context.Context, timeout time.Duration) *recordingTransport {
-	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	// No TCP keep-alive probes: every request has a timeout and idle
+	// connections close after 30 s, so they would only cost each dial a
+	// few system calls, and dials are what an overloaded generator spends
+	// its time on.
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: -1}
 	t := &recordingTransport{
-		stop:    stop,
 		flights: make(map[uint64]*flight),
 		conns:   make(map[*trackedConn]struct{}),
 	}
@@ -73,7 +78,7 @@ func newRecordingTransport(stop context.Context, timeout time.Duration) *recordi
 		TLSHandshakeTimeout: timeout,
 		DisableCompression:  true,
 	}
-	context.AfterFunc(stop, t.abort)
+	t.unwatch = context.AfterFunc(stop, t.abort)
 	return t
 }
 
@@ -85,7 +90,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		t.flights[seq] = f
 		t.mu.Unlock()
 	}
-	if t.stop.Err() != nil {
+	if t.stopped.Load() {
 		if req.Body != nil {
 			req.Body.Close()
 		}
@@ -94,7 +99,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
-		if t.stop.Err() != nil {
+		if t.stopped.Load() {
 			// Aborted by the run's end: it may have been sent, whatever
 			// the error says (a retry of it was refused, for instance).
 			err = fmt.Errorf("%w (%v)", errAborted, err)
@@ -137,6 +142,7 @@ func (t *recordingTransport) forget(tc *trackedConn) {
 
 // abort closes every connection, so that requests in flight end now.
 func (t *recordingTransport) abort() {
+	t.stopped.Store(true)
 	t.connMu.Lock()
 	t.aborted = true
 	conns := t.conns
@@ -147,8 +153,11 @@ func (t *recordingTransport) abort() {
 	}
 }
 
-// close releases idle connections.
-func (t *recordingTransport) close() { t.base.CloseIdleConnections() }
+// close stops watching the run's context and releases idle connections.
+func (t *recordingTransport) close() {
+	t.unwatch()
+	t.base.CloseIdleConnections()
+}
 
 // trackedConn is a connection the transport can close when the run ends.
 type trackedConn struct {
