@@ -122,6 +122,9 @@ type Measures struct {
 	RTO *time.Duration `json:"rto,omitempty"`
 	// LostWrites is how many acknowledged writes were not found afterwards.
 	LostWrites int `json:"lostWrites"`
+	// FlagPropagation is the time from a rollback's feature-flag flip to
+	// the moment every later response reported the new flag value.
+	FlagPropagation *time.Duration `json:"flagPropagation,omitempty"`
 }
 
 // Deploy is a version switch of a service, by the timeline or a rollback.

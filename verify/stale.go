@@ -97,16 +97,16 @@ func StaleReads(ops []load.Op, after time.Duration) Result {
 	switch {
 	case checked == 0:
 		res.Verdict = Skipped
-		res.Summary = fmt.Sprintf("no key-value read succeeded after %s, so there is nothing to judge", after)
+		res.Summary = fmt.Sprintf("no key-value read succeeded after %s, so there is nothing to judge", after.Round(time.Millisecond))
 	case stale > 0:
 		res.Verdict = Failure
 		res.Evidence["examples"] = examples
 		ex := examples[0]
 		res.Summary = fmt.Sprintf("%d of %d reads after %s returned an overwritten value (key %s: read %s got %q, want %q)",
-			stale, checked, after, ex.Key, ex.ReadID, ex.Got, ex.Want)
+			stale, checked, after.Round(time.Millisecond), ex.Key, ex.ReadID, ex.Got, ex.Want)
 	default:
 		res.Verdict = Success
-		res.Summary = fmt.Sprintf("none of %d reads after %s returned an overwritten value", checked, after)
+		res.Summary = fmt.Sprintf("none of %d reads after %s returned an overwritten value", checked, after.Round(time.Millisecond))
 	}
 	return res
 }
