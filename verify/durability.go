@@ -182,7 +182,9 @@ func (c *writeCheck) indexWrites(ops []load.Op) (acked []string, index map[strin
 	index = make(map[string]int, len(ops))
 	for i := range ops {
 		op := &ops[i]
-		if !op.Write {
+		// Key-value writes overwrite each other by design: linearizability
+		// and stale reads judge them, not a read-back by id.
+		if !op.Write || op.Key != "" {
 			continue
 		}
 		switch op.Outcome {

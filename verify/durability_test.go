@@ -267,3 +267,21 @@ var _ = Describe("durability after a snapshot restore", func() {
 		Expect(res.Summary).To(ContainSubstring("2 acknowledged after the restored snapshot, lost as expected"))
 	})
 })
+
+var _ = Describe("durability with a key-value stream", func() {
+	It("reads back only entry writes, not key-value writes, which overwrite each other by design", func(ctx SpecContext) {
+		var asked []string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			asked = append(asked, r.URL.Path)
+		}))
+		DeferCleanup(srv.Close)
+		ops := []load.Op{
+			{ID: "e-1", Write: true, Outcome: load.Acknowledged},
+			{ID: "kv-1", Key: "k1", Value: "kv-1", Write: true, Outcome: load.Acknowledged},
+		}
+		res := verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}", Concurrency: 1}, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Success))
+		Expect(res.Evidence["acknowledged"]).To(BeEquivalentTo(1))
+		Expect(asked).To(Equal([]string{"/entries/e-1"}))
+	})
+})
