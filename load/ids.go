@@ -15,22 +15,40 @@ import (
 // safe for concurrent use.
 type idGen struct {
 	prefix string
+	// resend is the share of calls, out of 2^64, that return the last id
+	// again instead of a new one.
+	resend uint64
 	mu     sync.Mutex
 	seq    uint64
 	rng    *rand.PCG
+	last   string
 }
 
-func newIDGen(seed uint64, stream string) *idGen {
-	return &idGen{prefix: stream, rng: rand.NewPCG(seed, fnv1a(stream))}
+func newIDGen(seed uint64, stream string, resend float64) *idGen {
+	return &idGen{prefix: stream, rng: rand.NewPCG(seed, fnv1a(stream)), resend: uint64(resend * (1 << 63) * 2)}
 }
 
-// next returns the next id.
+// next returns the next id: a new one, or the last one again for a
+// resent request.
 func (g *idGen) next() string {
 	g.mu.Lock()
+	if g.resend > 0 && g.last != "" && g.rng.Uint64() < g.resend {
+		id := g.last
+		g.last = "" // one retry per request
+		g.mu.Unlock()
+		return id
+	}
 	seq := g.seq
 	g.seq++
 	suffix := uint32(g.rng.Uint64() >> 32)
+	id := g.format(seq, suffix)
+	g.last = id
 	g.mu.Unlock()
+	return id
+}
+
+// format spells an id: stream, sequence number, random suffix.
+func (g *idGen) format(seq uint64, suffix uint32) string {
 
 	buf := make([]byte, 0, len(g.prefix)+1+6+1+8)
 	buf = append(buf, g.prefix...)

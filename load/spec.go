@@ -43,6 +43,10 @@ type StreamSpec struct {
 	// keys k0 … k<Keys-1>: each request addresses one, drawn from a
 	// generator seeded with the run's seed, and "{key}" is replaced by it.
 	Keys int `yaml:"keys,omitempty" json:"keys,omitempty"`
+	// Resend is the chance that a request is sent a second time, right
+	// after, with the same id, as a client retrying after a timeout does: a
+	// system whose writes are idempotent applies each id once.
+	Resend float64 `yaml:"resend,omitempty" json:"resend,omitempty"`
 }
 
 // Rate is a request rate such as "100/s" or "600/m".

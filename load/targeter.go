@@ -62,7 +62,7 @@ func newTemplate(base *url.URL, st StreamSpec, seed uint64) *template {
 	t := &template{
 		method: method,
 		url:    parsePattern(strings.TrimSuffix(base.String(), "/")+path, keys != nil),
-		ids:    newIDGen(seed, st.Name),
+		ids:    newIDGen(seed, st.Name, st.Resend),
 		keys:   keys,
 	}
 	if st.Body != "" {

@@ -59,6 +59,8 @@ func (st StreamSpec) problems() []string {
 	}
 	out = append(out, st.rampProblems()...)
 	switch {
+	case st.Resend < 0 || st.Resend >= 1 || st.Resend != st.Resend:
+		out = append(out, fmt.Sprintf("resend %g: want a fraction in [0, 1), such as 0.05", st.Resend))
 	case st.Keys < 0:
 		out = append(out, fmt.Sprintf("keys %d: want a positive number of keys, or none", st.Keys))
 	case st.Keys == 0 && st.mentions(keyPlaceholder):
