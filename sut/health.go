@@ -78,7 +78,7 @@ func (p *Process) awaitHealthy(ctx context.Context, svc *service, pr *proc) erro
 			}
 			p.kill(pr, "killed: "+reason.Error())
 			return &StartError{Service: pr.service, Version: pr.version, Reason: reason,
-				LastCheck: last, LogPath: pr.logPath, LogTail: logTail(pr.logPath, pr.logOffset)}
+				LastCheck: last, LogPath: pr.logPath, LogTail: LogTail(pr.logPath, pr.logOffset)}
 		case <-tick.C:
 		}
 	}
@@ -107,5 +107,5 @@ func (p *Process) startFailed(pr *proc, last string) error {
 	}
 	p.mu.Unlock()
 	return &StartError{Service: pr.service, Version: pr.version, Reason: reason, ExitStatus: pr.exitStatus,
-		LastCheck: last, LogPath: pr.logPath, LogTail: logTail(pr.logPath, pr.logOffset)}
+		LastCheck: last, LogPath: pr.logPath, LogTail: LogTail(pr.logPath, pr.logOffset)}
 }

@@ -36,9 +36,9 @@ func openLog(path, service, version string, argv []string) (*os.File, int64, err
 	return f, off, nil
 }
 
-// logTail returns the last lines of path written after offset, or "" when
+// LogTail returns the last lines of path written after offset, or "" when
 // nothing was written or the log cannot be read.
-func logTail(path string, offset int64) string {
+func LogTail(path string, offset int64) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return ""

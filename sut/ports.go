@@ -16,14 +16,14 @@ func loopbackAddr(port int) string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 }
 
-// allocPort picks a free loopback port outside the kernel's ephemeral
+// AllocPort picks a free loopback port outside the kernel's ephemeral
 // range. The local ports of outgoing connections come from that range, and
 // on a busy machine (a load test leaves thousands of them in TIME_WAIT) one
 // of them can take a port between the check and the service's bind; a port
 // outside it can only be taken by another listener. The port is released at
-// once; a start checks it is still free (probePort). When no port outside
+// once; a start checks it is still free (ProbePort). When no port outside
 // the range is found, the kernel picks one.
-func allocPort() (int, error) {
+func AllocPort() (int, error) {
 	lo, hi := ephemeralRange()
 	const floor, ceiling = 20000, 65535
 	for range 64 {
@@ -36,7 +36,7 @@ func allocPort() (int, error) {
 		default:
 			return kernelPort()
 		}
-		if probePort(port) == nil {
+		if ProbePort(port) == nil {
 			return port, nil
 		}
 	}
@@ -76,10 +76,10 @@ func ephemeralRange() (int, int) {
 	return l, h
 }
 
-// probePort reports whether the port can be listened on. It returns
+// ProbePort reports whether the port can be listened on. It returns
 // ErrPortInUse (wrapped) when another socket holds it, so that a health
 // check cannot mistake some other process for the service.
-func probePort(port int) error {
+func ProbePort(port int) error {
 	l, err := net.Listen("tcp", loopbackAddr(port))
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("sut: %s: %w", loopbackAddr(port), ErrPortInUse)

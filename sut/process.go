@@ -260,7 +260,7 @@ func (s *service) ensurePort() error {
 	if s.port != 0 {
 		return nil
 	}
-	port, err := allocPort()
+	port, err := AllocPort()
 	if err != nil {
 		return err
 	}

@@ -156,12 +156,12 @@ func (p *Process) freePort(ctx context.Context, svc *service) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	err = probePort(port)
+	err = ProbePort(port)
 	if !errors.Is(err, ErrPortInUse) {
 		return port, err
 	}
 	if !handedOut {
-		fresh, err := allocPort()
+		fresh, err := AllocPort()
 		if err != nil {
 			return 0, err
 		}
@@ -171,13 +171,14 @@ func (p *Process) freePort(ctx context.Context, svc *service) (int, error) {
 		}
 		port = svc.port
 		p.mu.Unlock()
-	} else if err := sleepCtx(ctx, portRetryDelay); err != nil {
+	} else if err := Sleep(ctx, portRetryDelay); err != nil {
 		return 0, err
 	}
-	return port, probePort(port)
+	return port, ProbePort(port)
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits for d or until ctx ends, whichever comes first.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -5,14 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
-)
-
-const (
-	// tailLines and tailBytes bound the log tail quoted in a StartError.
-	tailLines = 20
-	tailBytes = 16 << 10
 )
 
 // saveLogs appends the container's whole output (stdout and stderr) to its
@@ -43,29 +36,4 @@ func (r *Runtime) saveLogs(ctx context.Context, c *ctr, why string) (int64, erro
 		return off, fmt.Errorf("docker: save logs of %s: %w", shortID(c.id), err)
 	}
 	return off, nil
-}
-
-// logTail returns the last lines of path written after offset, or "" when
-// nothing was written or the log cannot be read.
-func logTail(path string, offset int64) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || info.Size() <= offset {
-		return ""
-	}
-	from := max(offset, info.Size()-tailBytes)
-	buf := make([]byte, info.Size()-from)
-	n, _ := f.ReadAt(buf, from)
-	lines := strings.Split(strings.TrimRight(string(buf[:n]), "\n"), "\n")
-	if from > offset && len(lines) > 1 {
-		lines = lines[1:] // the first line was cut
-	}
-	if len(lines) > tailLines {
-		lines = lines[len(lines)-tailLines:]
-	}
-	return strings.Join(lines, "\n")
 }

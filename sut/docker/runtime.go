@@ -243,7 +243,7 @@ func (s *service) ensureHostPort() error {
 	if s.hostPort != 0 {
 		return nil
 	}
-	port, err := allocPort()
+	port, err := sut.AllocPort()
 	if err != nil {
 		return err
 	}

@@ -253,7 +253,7 @@ func (r *Runtime) startFailed(ctx context.Context, svc *service, c *ctr, cause e
 	}
 	offset, err := r.saveLogs(rmCtx, c, "start failed: "+se.Reason.Error())
 	if err == nil {
-		se.LogTail = logTail(c.logPath, offset)
+		se.LogTail = sut.LogTail(c.logPath, offset)
 	}
 	if err := c.c.Terminate(rmCtx, testcontainers.StopTimeout(0)); err != nil {
 		return errors.Join(se, fmt.Errorf("docker: remove %s: %w", shortID(c.id), err))

@@ -49,7 +49,7 @@ func (r *Runtime) StartToxiproxy(ctx context.Context) (apiURL string, err error)
 	if err := checkImage(ctx, r.cli, r.toxiImage); err != nil {
 		return "", fmt.Errorf("docker: start toxiproxy: %w", err)
 	}
-	hostPort, err := allocPort()
+	hostPort, err := sut.AllocPort()
 	if err != nil {
 		return "", err
 	}
