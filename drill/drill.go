@@ -6,6 +6,7 @@
 package drill
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -25,7 +26,6 @@ import (
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
-	"github.com/faultdrill/faultdrill/sut"
 )
 
 // Options tune one run of a scenario.
@@ -71,7 +71,7 @@ const (
 // the error says why it could not. A canceled ctx (Ctrl-C, SIGTERM) stops
 // the drill, heals its faults and tears the system down before returning.
 func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (rep *reports.Report, err error) {
-	r, err := newRun(sc, opts)
+	r, err := newRun(ctx, sc, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ type run struct {
 	lock     *cleanup.Lock
 
 	faults    *faults.Controller
-	runtime   *sut.Process
+	runtime   sutRuntime
 	links     map[string]string // link name → proxy address
 	loadAt    time.Duration
 	history   *load.History
@@ -115,10 +115,9 @@ type run struct {
 	deployMu sync.Mutex            // serialises version switches
 }
 
-func newRun(sc *scenarios.Scenario, opts Options) (*run, error) {
-	if sc.System.Runtime != "" && sc.System.Runtime != "process" {
-		return nil, fmt.Errorf("drill: runtime %q: %w (use runtime: process)", sc.System.Runtime, ErrUnsupportedRuntime)
-	}
+// newRun checks that the runtime the scenario asks for is there (once,
+// before anything starts), then creates the drill folder and journal.
+func newRun(ctx context.Context, sc *scenarios.Scenario, opts Options) (*run, error) {
 	if opts.OutDir == "" {
 		opts.OutDir = "drills"
 	}
@@ -127,6 +126,15 @@ func newRun(sc *scenarios.Scenario, opts Options) (*run, error) {
 	}
 	base := time.Now()
 	id := drillID(sc.Metadata.Name, base)
+	switch sc.System.Runtime {
+	case "", faults.RuntimeProcess:
+	case faults.RuntimeDocker:
+		if err := checkDocker(ctx, sc, opts, id); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("drill: runtime %q: %w (use runtime: process or docker)", sc.System.Runtime, ErrUnsupportedRuntime)
+	}
 	dir, err := filepath.Abs(filepath.Join(opts.OutDir, id))
 	if err != nil {
 		return nil, fmt.Errorf("drill: %w", err)
@@ -161,7 +169,7 @@ func (r *run) newReport(id, digest string) *reports.Report {
 	return &reports.Report{
 		Schema: reports.Schema,
 		Drill: reports.Drill{ID: id, Scenario: r.sc.Metadata.Name, File: r.sc.Path, Digest: digest,
-			Seed: r.opts.Seed, Runtime: "process", Started: r.base, Dir: r.dir},
+			Seed: r.opts.Seed, Runtime: cmp.Or(r.sc.System.Runtime, faults.RuntimeProcess), Started: r.base, Dir: r.dir},
 		Objectives: reports.Objectives{RTO: o.RTO, RTOFrom: o.RTOFrom, RPO: o.RPO, PassScore: o.PassScore,
 			SLOErrorRate: o.SLO.ErrorRate.Value, SLOP99: o.SLO.P99,
 			Detection: o.Detection, ErrorBudget: o.ErrorBudget.Value, Weights: o.Weights},
@@ -170,7 +178,7 @@ func (r *run) newReport(id, digest string) *reports.Report {
 
 // execute runs the drill's phases in order; finish cleans up after it.
 func (r *run) execute(ctx context.Context) error {
-	if err := r.newRuntime(); err != nil {
+	if err := r.newRuntime(ctx); err != nil {
 		return err
 	}
 	if err := r.startFaults(ctx); err != nil {
@@ -241,8 +249,27 @@ func (r *run) fillReport(cause error) {
 		}
 		rep.Load = summarizeLoad(r.history, ran)
 		rep.Load.History = HistoryFile
+		r.measureFlagPropagation()
 	}
 	measure(rep, r.sc)
+}
+
+// measureFlagPropagation times the rollback's feature-flag flips: from the
+// end of the flip to every later response reporting the expected flags.
+func (r *run) measureFlagPropagation() {
+	r.mu.Lock()
+	plan := r.plan
+	r.mu.Unlock()
+	results := r.report.Actions
+	for i, a := range plan {
+		if a.Action != rollback.Flag || a.ExpectFlags == "" || i >= len(results) || results[i].Error != "" {
+			continue
+		}
+		if d, ok := rollback.FlagPropagation(r.history.Ops, results[i].End, a.ExpectFlags); ok {
+			r.report.Measures.FlagPropagation = &d
+			r.journal.Add("flag.propagated", fmt.Sprintf("%s seen by every response %s after the flip", a.ExpectFlags, d.Round(time.Millisecond)), nil)
+		}
+	}
 }
 
 // summarizeLoad counts the operations by outcome; ran is how long the

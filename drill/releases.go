@@ -12,6 +12,7 @@ import (
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/snapshot"
+	"github.com/faultdrill/faultdrill/sut"
 )
 
 // releases is the rollback package's view of the system: the versions
@@ -20,7 +21,13 @@ type releases struct{ r *run }
 
 var _ rollback.Env = releases{}
 
+// Previous returns the version the service ran before its current one,
+// once the deploy in flight, if any, is done: a trigger that fires while a
+// slow deploy is under way (containers take seconds) rolls back the release
+// being shipped, not the one before it.
 func (rel releases) Previous(service string) (string, bool) {
+	rel.r.deployMu.Lock()
+	defer rel.r.deployMu.Unlock()
 	rel.r.mu.Lock()
 	defer rel.r.mu.Unlock()
 	v := rel.r.versions[service]
@@ -47,12 +54,16 @@ func (rel releases) Deploy(ctx context.Context, service, version string) error {
 func (rel releases) BaseURL(service string) (string, error) { return rel.r.baseURL(service) }
 
 // SchemaOf reads the schema of the SQLite databases in the service's data
-// directory.
+// directory (on containers, in a copy of its volume).
 func (rel releases) SchemaOf(ctx context.Context, service string) (string, error) {
-	dir, err := rel.r.runtime.DataDir(service)
+	if !rel.r.sc.System.Services[service].DataDir {
+		return "", rollback.ErrUnsupported
+	}
+	dir, release, err := rel.r.runtime.ReadData(ctx, service)
 	if err != nil {
 		return "", rollback.ErrUnsupported
 	}
+	defer release()
 	dbs, err := sqliteFiles(dir)
 	if err != nil || len(dbs) == 0 {
 		return "", rollback.ErrUnsupported
@@ -77,16 +88,12 @@ func (rel releases) RestoreSnapshot(ctx context.Context, service, name string) e
 	if !ok || snap.Service != service {
 		return fmt.Errorf("no snapshot %q of %s was taken", name, service)
 	}
-	dir, err := r.runtime.DataDir(service)
-	if err != nil {
-		return err
-	}
 	r.deployMu.Lock()
 	defer r.deployMu.Unlock()
 	if err := r.runtime.Stop(ctx, service); err != nil {
 		return err
 	}
-	restoreErr := snapshot.Restore(ctx, snap.Dir, dir)
+	restoreErr := r.runtime.RestoreData(ctx, service, snap.Dir)
 	version := rel.Current(service)
 	if _, err := r.runtime.Start(ctx, service, version, r.linkVars()); err != nil {
 		return fmt.Errorf("start %s %s after the restore: %w", service, version, err)
@@ -117,28 +124,18 @@ func (r *run) snapshot(name string) (snapshotRecord, bool) {
 	return s, ok
 }
 
-// takeSnapshot stops the service so its data is at rest, copies its data
-// directory with a SHA-256 manifest, and starts it again at its current
-// version.
+// takeSnapshot copies the service's data (on containers, its volume) at
+// rest, with a SHA-256 manifest.
 func (r *run) takeSnapshot(ctx context.Context, service, name string) error {
-	src, err := r.runtime.DataDir(service)
-	if err != nil {
-		return fmt.Errorf("drill: snapshot %s: %w", name, err)
+	if !r.sc.System.Services[service].DataDir {
+		return fmt.Errorf("drill: snapshot %s: %s: %w", name, service, sut.ErrNoDataDir)
 	}
 	dest := filepath.Join(r.dir, "snapshots", name)
 	r.deployMu.Lock()
 	defer r.deployMu.Unlock()
-	if err := r.runtime.Stop(ctx, service); err != nil {
+	at, manifest, err := r.snapshotData(ctx, service, dest)
+	if err != nil {
 		return fmt.Errorf("drill: snapshot %s: %w", name, err)
-	}
-	at := r.journal.Now()
-	manifest, takeErr := snapshot.Take(ctx, src, dest)
-	version := releases{r}.Current(service)
-	if _, err := r.runtime.Start(ctx, service, version, r.linkVars()); err != nil {
-		return fmt.Errorf("drill: restart %s after its snapshot: %w", service, err)
-	}
-	if takeErr != nil {
-		return fmt.Errorf("drill: snapshot %s: %w", name, takeErr)
 	}
 	r.mu.Lock()
 	r.snapshots[name] = snapshotRecord{Service: service, Dir: dest, At: at}
@@ -148,9 +145,32 @@ func (r *run) takeSnapshot(ctx context.Context, service, name string) error {
 	return nil
 }
 
+// snapshotData copies the service's data into dest while it is at rest and
+// returns when the copy was taken. A runtime that reads a live service
+// consistently (docker pauses the container for the copy) copies it as it
+// runs; otherwise the service is stopped for the copy and started again at
+// its current version. r.deployMu must be held.
+func (r *run) snapshotData(ctx context.Context, service, dest string) (time.Duration, snapshot.Manifest, error) {
+	if r.runtime.ReadsLive() {
+		at := r.journal.Now()
+		manifest, err := r.copyData(ctx, service, dest)
+		return at, manifest, err
+	}
+	if err := r.runtime.Stop(ctx, service); err != nil {
+		return 0, snapshot.Manifest{}, err
+	}
+	at := r.journal.Now()
+	manifest, takeErr := r.copyData(ctx, service, dest)
+	version := releases{r}.Current(service)
+	if _, err := r.runtime.Start(ctx, service, version, r.linkVars()); err != nil {
+		return at, manifest, fmt.Errorf("restart %s after its snapshot: %w", service, err)
+	}
+	return at, manifest, takeErr
+}
+
 // stateDigest digests the data of every service with a data directory:
 // schema and rows of SQLite databases, bytes of other files.
-func (r *run) stateDigest(context.Context) (string, error) {
+func (r *run) stateDigest(ctx context.Context) (string, error) {
 	var names []string
 	for name, spec := range r.sc.System.Services {
 		if spec.DataDir {
@@ -160,17 +180,33 @@ func (r *run) stateDigest(context.Context) (string, error) {
 	slices.Sort(names)
 	var b strings.Builder
 	for _, name := range names {
-		dir, err := r.runtime.DataDir(name)
-		if err != nil {
-			return "", err
-		}
-		d, err := snapshot.StateDigest(dir)
+		d, err := r.digestData(ctx, name)
 		if err != nil {
 			return "", fmt.Errorf("state digest of %s: %w", name, err)
 		}
 		fmt.Fprintf(&b, "%s=%s ", name, d)
 	}
 	return strings.TrimSpace(b.String()), nil
+}
+
+// copyData takes a snapshot of the service's data into dest.
+func (r *run) copyData(ctx context.Context, service, dest string) (snapshot.Manifest, error) {
+	src, release, err := r.runtime.ReadData(ctx, service)
+	if err != nil {
+		return snapshot.Manifest{}, err
+	}
+	defer release()
+	return snapshot.Take(ctx, src, dest)
+}
+
+// digestData digests the service's data.
+func (r *run) digestData(ctx context.Context, service string) (string, error) {
+	dir, release, err := r.runtime.ReadData(ctx, service)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return snapshot.StateDigest(dir)
 }
 
 func sqliteFiles(dir string) ([]string, error) {

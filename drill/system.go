@@ -11,6 +11,7 @@ import (
 	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
+	"github.com/faultdrill/faultdrill/snapshot"
 	"github.com/faultdrill/faultdrill/sut"
 )
 
@@ -24,39 +25,118 @@ func (r *run) vars() map[string]string {
 	return vars
 }
 
-// newRuntime creates the process runtime; nothing starts yet.
-func (r *run) newRuntime() error {
+// sutRuntime is what the engine asks of the runtime that runs the system
+// under test: processRuntime (local processes) or dockerRuntime
+// (containers).
+type sutRuntime interface {
+	sut.Runtime
+	// Toxiproxy says where the links' proxies run: the URL of a toxiproxy
+	// API the runtime started ("" leaves the choice to the engine) and the
+	// host its proxies listen on ("" for the default).
+	Toxiproxy(ctx context.Context) (api, listenHost string, err error)
+	// Upstream is the address a link's proxy forwards to, to reach service.
+	Upstream(service string) (string, error)
+	// LinkAddr maps the address a link's proxy listens on to the address
+	// services dial to reach it.
+	LinkAddr(listen string) string
+	// Processes applies process faults (pause, kill, restart).
+	Processes() faults.ProcessTarget
+	// DataDir is the host folder of the service's data, for ${data_dir}
+	// expansions; it fails when the data is not in a host folder.
+	DataDir(service string) (string, error)
+	// ReadData returns a folder holding the service's data as it is now —
+	// the data directory itself, or a copy — and a function that releases
+	// it. The folder must not be written to.
+	ReadData(ctx context.Context, service string) (dir string, release func(), err error)
+	// ReadsLive reports whether ReadData gives a consistent copy of a
+	// running service's data; when it does not, the engine stops the
+	// service before a snapshot.
+	ReadsLive() bool
+	// RestoreData replaces the data of the service, which must be stopped,
+	// with the snapshot in snapDir; a corrupt snapshot is refused (the
+	// error matches snapshot.ErrCorrupt) and the data left untouched.
+	RestoreData(ctx context.Context, service, snapDir string) error
+}
+
+// processRuntime is the process runtime as the engine sees it.
+type processRuntime struct{ *sut.Process }
+
+var _ sutRuntime = processRuntime{}
+
+func (processRuntime) Toxiproxy(context.Context) (string, string, error) { return "", "", nil }
+
+func (p processRuntime) Upstream(service string) (string, error) { return p.Addr(service) }
+
+func (processRuntime) LinkAddr(listen string) string { return listen }
+
+func (p processRuntime) Processes() faults.ProcessTarget { return p.Process }
+
+func (p processRuntime) ReadData(_ context.Context, service string) (string, func(), error) {
+	dir, err := p.DataDir(service)
+	return dir, func() {}, err
+}
+
+// ReadsLive is false: a running service writes to its data directory.
+func (processRuntime) ReadsLive() bool { return false }
+
+func (p processRuntime) RestoreData(ctx context.Context, service, snapDir string) error {
+	dir, err := p.DataDir(service)
+	if err != nil {
+		return err
+	}
+	return snapshot.Restore(ctx, snapDir, dir)
+}
+
+// newRuntime creates the runtime the scenario asks for; nothing starts yet.
+func (r *run) newRuntime(ctx context.Context) error {
 	services := map[string]sut.ServiceSpec{}
 	for name, s := range r.sc.System.Services {
 		s.Name = name
 		services[name] = s
 	}
-	rt, err := sut.NewProcess(sut.ProcessOptions{
+	if r.sc.System.Runtime == faults.RuntimeDocker {
+		rt, err := r.newDockerRuntime(ctx, services)
+		if err != nil {
+			return err
+		}
+		r.runtime = rt
+		return nil
+	}
+	p, err := sut.NewProcess(sut.ProcessOptions{
 		Services: services, BaseDir: r.sc.Dir, WorkDir: r.dir, Vars: r.vars(), OnEvent: r.sutEvent,
 	})
 	if err != nil {
 		return fmt.Errorf("drill: %w", err)
 	}
-	r.runtime = rt
+	r.runtime = processRuntime{p}
 	return nil
 }
 
-// startFaults starts the embedded toxiproxy that every link goes through,
-// or connects to the remote one the scenario or command line names.
+// startFaults starts the toxiproxy that every link goes through: the one
+// the runtime runs (a container on the drill network), else the remote one
+// the scenario or command line names, else an embedded one.
 func (r *run) startFaults(ctx context.Context) error {
-	remote := cmp.Or(r.opts.Toxiproxy, r.sc.System.Toxiproxy.URL)
+	own, listenHost, err := r.runtime.Toxiproxy(ctx)
+	if err != nil {
+		return fmt.Errorf("drill: start toxiproxy: %w", err)
+	}
+	remote := cmp.Or(own, r.opts.Toxiproxy, r.sc.System.Toxiproxy.URL)
 	c, err := faults.Start(ctx, faults.Options{
 		LedgerPath: filepath.Join(r.dir, FaultLedgerFile),
 		Remote:     remote,
-		Processes:  r.runtime,
-		OnAutoHeal: func(s faults.Spec, err error) { r.healed(s.Name, "expired after "+s.Duration.String(), err) },
+		ListenHost: listenHost,
+		Processes:  r.runtime.Processes(),
+		OnAutoHeal: r.autoHealed,
 	})
 	if err != nil {
 		return fmt.Errorf("drill: start toxiproxy: %w", err)
 	}
 	r.faults = c
 	where := "embedded toxiproxy"
-	if remote != "" {
+	switch {
+	case own != "":
+		where = "toxiproxy container"
+	case remote != "":
 		where = "remote toxiproxy"
 	}
 	r.journal.Add("faults.ready", where+" at "+c.API(), map[string]any{"api": c.API(), "remote": remote != ""})
@@ -67,7 +147,7 @@ func (r *run) startFaults(ctx context.Context) error {
 // its initial version, callees before callers.
 func (r *run) startSystem(ctx context.Context) error {
 	for _, l := range r.sc.System.Links {
-		upstream, err := r.runtime.Addr(l.To)
+		upstream, err := r.runtime.Upstream(l.To)
 		if err != nil {
 			return fmt.Errorf("drill: link %s: %w", l.Name, err)
 		}
@@ -75,9 +155,10 @@ func (r *run) startSystem(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("drill: link %s: %w", l.Name, err)
 		}
-		r.links[l.Name] = listen
-		r.journal.Add("link.ready", fmt.Sprintf("%s: %s → %s via %s", l.Name, l.From, l.To, listen),
-			map[string]any{"link": l.Name, "listen": listen, "upstream": upstream})
+		dial := r.runtime.LinkAddr(listen)
+		r.links[l.Name] = dial
+		r.journal.Add("link.ready", fmt.Sprintf("%s: %s → %s via %s", l.Name, l.From, l.To, dial),
+			map[string]any{"link": l.Name, "listen": listen, "dial": dial, "upstream": upstream})
 	}
 	for _, svc := range scenarios.StartOrder(r.sc) {
 		version := r.sc.System.Services[svc].Initial

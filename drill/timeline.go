@@ -160,6 +160,16 @@ func (r *run) heal(ctx context.Context, name, why string) {
 	r.healed(name, why, err)
 }
 
+// autoHealed records a fault healed by its own duration; a partition's
+// links heal one by one under the partition's name.
+func (r *run) autoHealed(s faults.Spec, err error) {
+	name := s.Name
+	if s.Partition != "" {
+		name = s.Partition
+	}
+	r.healed(name, "expired after "+s.Duration.String(), err)
+}
+
 // healed records the outcome of a heal, whether a step, the end of the
 // drill or the fault's own duration caused it.
 func (r *run) healed(name, why string, err error) {

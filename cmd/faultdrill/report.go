@@ -2,13 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/faultdrill/faultdrill/cleanup"
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/sut"
+	"github.com/faultdrill/faultdrill/sut/docker"
 )
 
 func report(_ context.Context, args []string, e env) int {
@@ -47,8 +53,9 @@ func report(_ context.Context, args []string, e env) int {
 
 func cleanupDrills(ctx context.Context, args []string, e env) int {
 	flags := newFlags("cleanup", "[DRILLS_DIR]", "Revert what drills killed before their own cleanup left behind: faults still on a remote\n"+
-		"toxiproxy, paused or orphaned processes. Drills whose harness still runs are left alone.\n"+
-		"Safe to run any time, and twice.",
+		"toxiproxy, paused or orphaned processes, and (when a Docker engine answers) the containers,\n"+
+		"networks, volumes and images labelled with the drill's id. Drills whose harness still runs\n"+
+		"are left alone. Safe to run any time, and twice.",
 		"faultdrill cleanup drills", e.stderr)
 	dirs, err := parse(flags, args)
 	if err != nil {
@@ -66,12 +73,76 @@ func cleanupDrills(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "faultdrill cleanup: %s is not a folder; give the folder drills are written to (default drills)\n", dir)
 		return exitInvalid
 	}
+	// Faults first: reverting one on a toxiproxy container needs the container.
 	sum, err := cleanup.Run(ctx, dir, e.stdout)
-	fmt.Fprintf(e.stdout, "%d drill(s) scanned, %d still running, %d fault(s) reverted, %d process group(s) resumed, %d killed\n",
+	removed, engine, derr := cleanupContainers(ctx, dir, e.stdout)
+	fmt.Fprintf(e.stdout, "%d drill(s) scanned, %d still running, %d fault(s) reverted, %d process group(s) resumed, %d killed",
 		sum.Drills, sum.Running, sum.Reverted, sum.Resumed, sum.Killed)
-	if err != nil {
+	if engine {
+		fmt.Fprintf(e.stdout, ", %d docker object(s) removed", removed)
+	}
+	fmt.Fprintln(e.stdout)
+	if err = errors.Join(err, derr); err != nil {
 		fmt.Fprintf(e.stderr, "faultdrill cleanup: %v\n", err)
 		return exitError
 	}
 	return exitPassed
+}
+
+// cleanupContainers removes the containers, networks, volumes and built
+// images of every dead drill under dir (by drill id, its folder name), and
+// writes one line per object removed. It does nothing, and says nothing,
+// when no Docker engine answers (engine false).
+func cleanupContainers(ctx context.Context, dir string, w io.Writer) (removed int, engine bool, err error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("cleanup: %w", err)
+	}
+	if docker.Available(ctx) != nil {
+		return 0, false, nil
+	}
+	var errs []error
+	for _, entry := range entries {
+		id := entry.Name()
+		if !entry.IsDir() || drillAlive(filepath.Join(dir, id)) {
+			continue
+		}
+		r, err := docker.Cleanup(ctx, id)
+		if errors.Is(err, sut.ErrBadSpec) {
+			continue // not a name Docker accepts, so no drill id of its objects
+		}
+		errs = append(errs, err)
+		for _, kind := range []struct {
+			what  string
+			names []string
+		}{{"container", r.Containers}, {"network", r.Networks}, {"volume", r.Volumes}, {"image", r.Images}} {
+			for _, name := range kind.names {
+				fmt.Fprintf(w, "%s: removed %s %s\n", id, kind.what, name)
+			}
+		}
+		removed += r.Count()
+	}
+	return removed, true, errors.Join(errs...)
+}
+
+// drillAlive reports whether the harness of the drill in dir may still
+// run: it holds the drill's lock or, without a lock file, the pid of its
+// pid file is alive. When in doubt, it is alive.
+func drillAlive(dir string) bool {
+	held, err := cleanup.LockAlive(dir)
+	if err != nil || held {
+		return true
+	}
+	if _, err := os.Stat(filepath.Join(dir, cleanup.LockFileName)); err == nil {
+		return false
+	}
+	pid, err := sut.ReadPIDFileOwner(filepath.Join(dir, sut.PIDFileName))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	err = syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

@@ -7,8 +7,11 @@ import (
 	"io"
 
 	"github.com/faultdrill/faultdrill/drill"
+	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/scenarios"
+	"github.com/faultdrill/faultdrill/sut"
+	"github.com/faultdrill/faultdrill/sut/docker"
 )
 
 func runDrill(ctx context.Context, args []string, e env) int {
@@ -21,6 +24,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	quiet := fs.Bool("quiet", false, "no live progress")
 	approve := fs.String("approve", "prompt", "rollbacks that need approval: prompt (ask on the terminal; automatic when there is none) or auto")
 	toxiproxy := fs.String("toxiproxy", "", "URL of a running toxiproxy server to use instead of the embedded one")
+	runtime := fs.String("runtime", "", "run the services as local processes (process) or as containers (docker); overrides system.runtime")
 	vars := varsFlag{}
 	fs.Var(vars, "var", "override a scenario var, NAME=VALUE (repeatable)")
 	files, err := parse(fs, args)
@@ -31,10 +35,18 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "faultdrill run: give exactly one scenario file, e.g. faultdrill run scenarios/examples/ledger-bad-release.yaml")
 		return exitInvalid
 	}
+	if *runtime != "" && *runtime != faults.RuntimeProcess && *runtime != faults.RuntimeDocker {
+		fmt.Fprintf(e.stderr, "faultdrill run: --runtime=%s: use process or docker\n", *runtime)
+		return exitInvalid
+	}
 	sc, err := scenarios.Load(files[0])
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return exitInvalid
+	}
+	if *runtime != "" && *runtime != sc.System.Runtime {
+		sc.System.Runtime = *runtime
+		sc.ApplyDefaults() // the runtime's own defaults, such as a container port
 	}
 	if *approve != "prompt" && *approve != "auto" {
 		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", *approve)
@@ -50,7 +62,8 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	rep, err := drill.Run(ctx, sc, opts)
 	if rep == nil {
 		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
-		if errors.Is(err, drill.ErrUnsupportedRuntime) {
+		// The scenario asks for what this machine lacks, such as a Docker engine.
+		if errors.Is(err, drill.ErrUnsupportedRuntime) || errors.Is(err, docker.ErrNoEngine) {
 			return exitInvalid
 		}
 		return exitError
@@ -59,6 +72,11 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
 	}
 	writeSummary(e.stdout, rep)
+	if errors.Is(err, sut.ErrBadSpec) {
+		// A service the runtime cannot run as written (--runtime overrides
+		// the runtime the scenario was validated for).
+		return exitInvalid
+	}
 	return exitCode(rep.Outcome.Class)
 }
 

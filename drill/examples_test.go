@@ -1,0 +1,185 @@
+package drill_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/faultdrill/faultdrill/drill"
+	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/scenarios"
+	"github.com/faultdrill/faultdrill/verify"
+)
+
+// example loads a bundled scenario, with each edit (old, new) applied to
+// its text first.
+func example(name string, edits ...string) *scenarios.Scenario {
+	GinkgoHelper()
+	src, err := os.ReadFile(filepath.Join("..", "scenarios", "examples", name))
+	Expect(err).NotTo(HaveOccurred())
+	text := string(src)
+	for i := 0; i+1 < len(edits); i += 2 {
+		Expect(text).To(ContainSubstring(edits[i]), "the edit applies to %s", name)
+		text = strings.Replace(text, edits[i], edits[i+1], 1)
+	}
+	path := filepath.Join(GinkgoT().TempDir(), name)
+	Expect(os.WriteFile(path, []byte(text), 0o644)).To(Succeed())
+	sc, err := scenarios.Load(path)
+	Expect(err).NotTo(HaveOccurred())
+	return sc
+}
+
+func runScenario(ctx context.Context, sc *scenarios.Scenario, opts drill.Options) *reports.Report {
+	GinkgoHelper()
+	opts.OutDir = GinkgoT().TempDir()
+	opts.Seed = 3
+	opts.Vars = map[string]string{"ledger": ledgerBin}
+	rep, err := drill.Run(ctx, sc, opts)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(rep).NotTo(BeNil())
+	return rep
+}
+
+func journalHas(rep *reports.Report, kind string) bool {
+	GinkgoHelper()
+	for _, k := range journalKinds(rep.Drill.Dir) {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = Describe("rollback drills from the bundled examples", func() {
+	It("records an automatic approval, and a rollback owner's decision typed on the terminal", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-approval.yaml"), drill.Options{})
+		Expect(rep.Outcome.Class).To(Equal(reports.ClassPassed), "%v", rep.Outcome.Reasons)
+		Expect(rep.Approval).NotTo(BeNil())
+		Expect(rep.Approval.Approved).To(BeTrue())
+		Expect(rep.Approval.Auto).To(BeTrue())
+		Expect(rep.Approval.Role).To(Equal("payments-oncall"))
+		Expect(journalHas(rep, "approval.granted")).To(BeTrue())
+
+		rep = runScenario(ctx, example("ledger-approval.yaml"), drill.Options{
+			Prompt: &drill.Prompt{In: strings.NewReader("yes\nerror rate is real, rolling back\n"), Out: io.Discard},
+		})
+		Expect(rep.Approval.Approved).To(BeTrue())
+		Expect(rep.Approval.Auto).To(BeFalse())
+		Expect(rep.Approval.Rationale).To(Equal("error rate is real, rolling back"))
+		p := rep.Phases
+		Expect(*p.TriggerFired).To(BeNumerically("<=", *p.Approved))
+		Expect(*p.Approved).To(BeNumerically("<=", *p.RollbackStart))
+
+		rep = runScenario(ctx, example("ledger-approval.yaml"), drill.Options{
+			Prompt: &drill.Prompt{In: strings.NewReader("no\nwant to watch it longer\n"), Out: io.Discard},
+		})
+		Expect(rep.Approval.Approved).To(BeFalse())
+		Expect(rep.Actions).To(BeEmpty(), "a denied rollback does not run")
+		Expect(journalHas(rep, "approval.denied")).To(BeTrue())
+		Expect(rep.Outcome.Passed).To(BeFalse())
+	}, SpecTimeout(3*time.Minute))
+
+	It("rolls back under an active partition, and the phases are present and ordered", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-partition.yaml"), drill.Options{})
+		Expect(rep.Outcome.Class).To(Equal(reports.ClassPassed), "%v", rep.Outcome.Reasons)
+		Expect(rep.Faults).NotTo(BeEmpty())
+		partition := rep.Faults[0]
+		Expect(partition.Kind).To(HavePrefix("partition/"))
+		p := rep.Phases
+		Expect(p.RollbackStart).NotTo(BeNil())
+		Expect(partition.End).NotTo(BeNil())
+		Expect(partition.Start).To(BeNumerically("<", *p.RollbackStart))
+		Expect(*partition.End).To(BeNumerically(">", *p.RollbackEnd), "the rollback completed while the partition held")
+		order := []*time.Duration{p.LoadStart, p.FaultOnset, p.FirstBreach, p.TriggerFired, p.RollbackStart, p.RollbackEnd, p.Recovered, p.LoadEnd}
+		for i := 1; i < len(order); i++ {
+			Expect(order[i]).NotTo(BeNil(), "phase %d", i)
+			Expect(*order[i]).To(BeNumerically(">=", *order[i-1]), "phase %d after phase %d", i, i-1)
+		}
+		for _, a := range rep.Actions {
+			Expect(a.Start).To(BeNumerically(">=", *p.RollbackStart))
+			Expect(a.End).To(BeNumerically("<=", *p.RollbackEnd))
+		}
+		Expect(rep.Baseline).NotTo(BeNil(), "the p99 trigger compares with a baseline")
+	}, SpecTimeout(2*time.Minute))
+
+	It("rolls a bad feature flag back by flipping it, and measures the flag's propagation", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-flag-rollback.yaml"), drill.Options{})
+		Expect(rep.Outcome.Class).To(Equal(reports.ClassPassed), "%v", rep.Outcome.Reasons)
+		Expect(rep.Actions).NotTo(BeEmpty())
+		Expect(rep.Actions[0].Action).To(Equal(rollback.Flag))
+		Expect(rep.Measures.FlagPropagation).NotTo(BeNil())
+		Expect(*rep.Measures.FlagPropagation).To(BeNumerically("<", 5*time.Second))
+	}, SpecTimeout(2*time.Minute))
+
+	It("restores a snapshot after a data-rewriting migration: later writes are expected loss, none is a bug", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-migration-restore.yaml"), drill.Options{})
+		Expect(rep.Outcome.Class).To(Equal(reports.ClassPassed), "%v", rep.Outcome.Reasons)
+		dur := verifier(rep, verify.NameDurability)
+		Expect(dur.Evidence["lost"]).To(BeEquivalentTo(0))
+		Expect(dur.Evidence["expectedLost"]).To(BeNumerically(">", 0))
+		Expect(journalHas(rep, "snapshot.restored")).To(BeTrue())
+		for _, a := range rep.Actions {
+			if a.Action == rollback.MigrateDown {
+				Expect(a.SchemaBefore).NotTo(Equal(a.SchemaAfter), "the down migration changed the schema")
+			}
+		}
+	}, SpecTimeout(2*time.Minute))
+
+	It("refuses a corrupted snapshot, never restoring it", func(ctx SpecContext) {
+		sc := example("ledger-migration-restore.yaml")
+		out := GinkgoT().TempDir()
+		go func() {
+			defer GinkgoRecover()
+			// Corrupt the snapshot once it is taken, before the planned rollback.
+			Eventually(func() []string {
+				m, _ := filepath.Glob(filepath.Join(out, "*", "snapshots", "*", "data", "*.db"))
+				return m
+			}).WithTimeout(30 * time.Second).WithPolling(100 * time.Millisecond).ShouldNot(BeEmpty())
+			m, _ := filepath.Glob(filepath.Join(out, "*", "snapshots", "*", "data", "*.db"))
+			f, err := os.OpenFile(m[0], os.O_RDWR, 0)
+			Expect(err).NotTo(HaveOccurred())
+			_, err = f.WriteAt([]byte("corrupt"), 200)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(f.Close()).To(Succeed())
+		}()
+		rep, err := drill.Run(ctx, sc, drill.Options{OutDir: out, Seed: 3, Vars: map[string]string{"ledger": ledgerBin}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(journalHas(rep, "snapshot.refused")).To(BeTrue())
+		Expect(journalHas(rep, "snapshot.restored")).To(BeFalse())
+		var restore *rollback.ActionResult
+		for i := range rep.Actions {
+			if rep.Actions[i].Action == rollback.RestoreSnapshot {
+				restore = &rep.Actions[i]
+			}
+		}
+		Expect(restore).NotTo(BeNil())
+		Expect(restore.Error).To(ContainSubstring("ledger.db: changed"), "the manifest caught the flipped bytes")
+		Expect(rep.Outcome.Passed).To(BeFalse())
+	}, SpecTimeout(2*time.Minute))
+
+	It("catches a down migration that is not idempotent by running the rollback twice", func(ctx SpecContext) {
+		idempotent := func(defect string) *reports.Report {
+			return runScenario(ctx, example("ledger-migration-restore.yaml",
+				`"--to", "5"]`, `"--to", "5"`+defect+`]`,
+				"{action: restore-snapshot, service: store, snapshot: before-v2}",
+				"{action: restore-snapshot, service: store, snapshot: before-v2, idempotent: false}",
+				"\nverify:", "\n  verifyIdempotent: true\n\nverify:"), drill.Options{})
+		}
+		rep := idempotent(`, "--defect", "non-idempotent-down"`)
+		check := verifier(rep, "rollback-idempotent")
+		Expect(check.Verdict).To(Equal(verify.Failure))
+		Expect(check.Evidence["firstDigest"]).NotTo(Equal(check.Evidence["secondDigest"]))
+		Expect(rep.Outcome.Class).To(Equal(reports.ClassIntegrity))
+
+		rep = idempotent("")
+		Expect(verifier(rep, "rollback-idempotent").Verdict).To(Equal(verify.Success))
+		Expect(rep.Outcome.Class).To(Equal(reports.ClassPassed), "%v", rep.Outcome.Reasons)
+	}, SpecTimeout(3*time.Minute))
+})
