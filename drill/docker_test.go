@@ -82,8 +82,8 @@ var _ = Describe("the engine on the docker runtime", Ordered, ContinueOnFailure,
 		Expect(rep.Trigger).NotTo(BeNil())
 		Expect(rep.Actions).To(HaveLen(1))
 		Expect(rep.Actions[0]).To(And(HaveField("From", "v2"), HaveField("To", "v1"), HaveField("Error", "")))
-		Expect(verdictOf(rep, verify.NameDurability).Verdict).To(Equal(verify.Success))
-		Expect(verdictOf(rep, verify.NameDurability).Evidence["acknowledged"]).To(BeNumerically(">", 500))
+		Expect(verifier(rep, verify.NameDurability).Verdict).To(Equal(verify.Success))
+		Expect(verifier(rep, verify.NameDurability).Evidence["acknowledged"]).To(BeNumerically(">", 500))
 		Expect(rep.Measures.LostWrites).To(BeZero())
 
 		Expect(journalOf(rep.Drill.Dir)).To(ContainSubstring("toxiproxy container at http://127.0.0.1:"))
@@ -139,8 +139,8 @@ verify:
 		after := writesBetween(ops, *cut.End+2*time.Second, *rep.Phases.LoadEnd-time.Second)
 		Expect(after.All).To(BeNumerically(">", 50))
 		Expect(after.Acknowledged).To(BeNumerically(">=", after.All*9/10), "writes go through once healed")
-		Expect(verdictOf(rep, verify.NameHealth).Verdict).To(Equal(verify.Success))
-		Expect(verdictOf(rep, verify.NameDurability).Verdict).To(Equal(verify.Success))
+		Expect(verifier(rep, verify.NameHealth).Verdict).To(Equal(verify.Success))
+		Expect(verifier(rep, verify.NameDurability).Verdict).To(Equal(verify.Success))
 	}, SpecTimeout(2*time.Minute))
 
 	It("pause and kill of the store fail writes while active; the store is healthy after each heal", func(ctx SpecContext) {
@@ -195,8 +195,8 @@ verify:
 		Expect(rep.Faults[0].Kind).To(Equal("pause"))
 		Expect(rep.Faults[1].Kind).To(Equal("kill"))
 		Expect(journalOf(rep.Drill.Dir)).To(And(ContainSubstring("sut.paused"), ContainSubstring("sut.killed")))
-		Expect(verdictOf(rep, verify.NameHealth).Verdict).To(Equal(verify.Success))
-		Expect(verdictOf(rep, verify.NameDurability).Verdict).To(Equal(verify.Success), "a SIGKILL loses no acknowledged write")
+		Expect(verifier(rep, verify.NameHealth).Verdict).To(Equal(verify.Success))
+		Expect(verifier(rep, verify.NameDurability).Verdict).To(Equal(verify.Success), "a SIGKILL loses no acknowledged write")
 	}, SpecTimeout(2*time.Minute))
 
 	It("keeps the store's volume across a version switch: every write of v1 reads back from v1b", func(ctx SpecContext) {
@@ -230,7 +230,7 @@ verify:
 		d := rep.Deploys[0]
 		Expect(d).To(And(HaveField("Service", "store"), HaveField("From", "v1"), HaveField("To", "v1b"), HaveField("Error", "")))
 		Expect(writesBetween(opsOf(rep), 0, d.Start).Acknowledged).To(BeNumerically(">", 50), "writes acknowledged by v1")
-		dur := verdictOf(rep, verify.NameDurability)
+		dur := verifier(rep, verify.NameDurability)
 		Expect(dur.Verdict).To(Equal(verify.Success), dur.Summary)
 		Expect(rep.Measures.LostWrites).To(BeZero())
 		Expect(readText(filepath.Join(rep.Drill.Dir, "logs", "store-v1b.log"))).To(ContainSubstring("version=v1b"))
@@ -283,15 +283,15 @@ verify:
 		Expect(rep.Actions[1]).To(And(HaveField("Action", rollback.RestoreSnapshot), HaveField("Error", "")))
 		Expect(journalOf(rep.Drill.Dir)).To(And(ContainSubstring(`"snapshot.taken"`), ContainSubstring(`"snapshot.restored"`)))
 
-		idem := verdictOf(rep, "rollback-idempotent")
+		idem := verifier(rep, "rollback-idempotent")
 		Expect(idem.Verdict).To(Equal(verify.Success), idem.Summary)
 		Expect(idem.Evidence["firstDigest"]).To(MatchRegexp(`^store=\S+$`), "a digest of the volume's copy")
 		Expect(idem.Evidence["secondDigest"]).To(Equal(idem.Evidence["firstDigest"]), "two copies of the same volume")
-		dur := verdictOf(rep, verify.NameDurability)
+		dur := verifier(rep, verify.NameDurability)
 		Expect(dur.Verdict).To(Equal(verify.Success), dur.Summary)
 		Expect(writesBetween(opsOf(rep), 0, 2*time.Second+*rep.Phases.LoadStart).Acknowledged).To(BeNumerically(">", 50),
 			"writes before the snapshot, which the restore keeps")
-		Expect(verdictOf(rep, verify.NameHealth).Verdict).To(Equal(verify.Success))
+		Expect(verifier(rep, verify.NameHealth).Verdict).To(Equal(verify.Success))
 	}, SpecTimeout(2*time.Minute))
 
 	It("leaves no labelled container, network or volume after SIGKILL of faultdrill run and faultdrill cleanup", func(ctx SpecContext) {
@@ -430,17 +430,6 @@ func opsOf(rep *reports.Report) []load.Op {
 	return h.Ops
 }
 
-// verdictOf returns the result of the named verifier.
-func verdictOf(rep *reports.Report, name string) verify.Result {
-	GinkgoHelper()
-	for _, v := range rep.Verifiers {
-		if v.Name == name {
-			return v
-		}
-	}
-	Fail("no verifier " + name + " in the report")
-	return verify.Result{}
-}
 
 func readText(path string) string {
 	GinkgoHelper()
