@@ -430,7 +430,6 @@ func opsOf(rep *reports.Report) []load.Op {
 	return h.Ops
 }
 
-
 func readText(path string) string {
 	GinkgoHelper()
 	b, err := os.ReadFile(path)
