@@ -59,16 +59,7 @@ func (v *validator) needsWrites(p fieldPath) {
 // readRequest checks a read-back request, "METHOD /path/{id}".
 func (v *validator) readRequest(p fieldPath, read string) {
 	since := v.mark()
-	method, path, ok := strings.Cut(strings.TrimSpace(read), " ")
-	path = strings.TrimSpace(path)
-	switch {
-	case !ok || path == "" || strings.ContainsAny(path, " \t"):
-		v.addf(p, `%q is not "METHOD /path"; write it as "GET /entries/{id}"`, read)
-	case !slices.Contains(httpMethods(), method):
-		v.addf(p, "%s", unknownValue("HTTP method", method, httpMethods()))
-	case !strings.HasPrefix(path, "/"):
-		v.addf(p, `path %q must start with "/", such as "%s /%s"`, path, method, path)
-	case !strings.Contains(path, "{id}"):
+	if path, ok := v.requestLine(p, read, "GET /entries/{id}"); ok && !strings.Contains(path, "{id}") {
 		v.addf(p, `%q does not contain {id}; put {id} where the write's request id goes, such as "GET /entries/{id}"`, read)
 	}
 	_, _, err := verify.ParseRead(read)
@@ -79,20 +70,29 @@ func (v *validator) readRequest(p fieldPath, read string) {
 // stored id at once.
 func (v *validator) listRequest(p fieldPath, list string) {
 	since := v.mark()
-	method, path, ok := strings.Cut(strings.TrimSpace(list), " ")
-	path = strings.TrimSpace(path)
-	switch {
-	case !ok || path == "" || strings.ContainsAny(path, " \t"):
-		v.addf(p, `%q is not "METHOD /path"; write it as "GET /entries"`, list)
-	case !slices.Contains(httpMethods(), method):
-		v.addf(p, "%s", unknownValue("HTTP method", method, httpMethods()))
-	case !strings.HasPrefix(path, "/"):
-		v.addf(p, `path %q must start with "/", such as "%s /%s"`, path, method, path)
-	case strings.Contains(path, "{id}"):
+	if path, ok := v.requestLine(p, list, "GET /entries"); ok && strings.Contains(path, "{id}") {
 		v.addf(p, `%q contains {id}; list is one request answering every stored id, such as "GET /entries" (read makes one request per write)`, list)
 	}
 	_, _, err := verify.ParseList(list)
 	v.backstop(p, since, err)
+}
+
+// requestLine checks the shape read and list requests share, "METHOD
+// /path": one problem when it is wrong (ok false), else the path.
+func (v *validator) requestLine(p fieldPath, req, example string) (path string, ok bool) {
+	method, path, found := strings.Cut(strings.TrimSpace(req), " ")
+	path = strings.TrimSpace(path)
+	switch {
+	case !found || path == "" || strings.ContainsAny(path, " \t"):
+		v.addf(p, `%q is not "METHOD /path"; write it as %q`, req, example)
+	case !slices.Contains(httpMethods(), method):
+		v.addf(p, "%s", unknownValue("HTTP method", method, httpMethods()))
+	case !strings.HasPrefix(path, "/"):
+		v.addf(p, `path %q must start with "/", such as "%s /%s"`, path, method, path)
+	default:
+		return path, true
+	}
+	return "", false
 }
 
 // slo checks the limits every window after the rollback must meet; the
