@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 )
 
 // maxHistoryLine bounds one line of a history file.
@@ -30,7 +31,11 @@ func WriteHistory(w io.Writer, h *History) error {
 		}
 		n = len(h.Ops)
 	}
-	buf = appendEndLine(buf, n)
+	var stopped time.Duration
+	if h != nil {
+		stopped = h.Stopped
+	}
+	buf = appendEndLine(buf, n, stopped)
 	if _, err := bw.Write(buf); err != nil {
 		return fmt.Errorf("load: write history: %w", err)
 	}
@@ -44,7 +49,8 @@ func WriteHistory(w io.Writer, h *History) error {
 // Options.HistoryWriter write, or the older one (JSON lines, one Op each,
 // with the long field names of Op's JSON tags). It returns the ops in file
 // order and windows recomputed over them (from the window of the earliest
-// start to the window of the latest end).
+// start to the window of the latest end), those that end after the load
+// stopped marked partial when the end line says when that was.
 //
 // A file that a dying drill left behind reads fine: its last line, if cut
 // short, is dropped, and the History is not Complete. An empty input is an
@@ -73,6 +79,9 @@ func ReadHistory(r io.Reader) (*History, error) {
 	}
 	rd.h.Complete = rd.ended || (rd.legacy && !rd.torn)
 	rd.h.Windows = historyWindows(rd.h.Ops)
+	if rd.h.Stopped > 0 {
+		markPartial(rd.h.Windows, rd.h.Stopped)
+	}
 	return rd.h, nil
 }
 
@@ -128,6 +137,7 @@ func (rd *historyReader) line(text []byte) error {
 				return fmt.Errorf("the end line counts %d ops, the file holds %d", *l.Done, len(rd.h.Ops))
 			}
 			rd.ended = true
+			rd.h.Stopped = time.Duration(l.Stopped)
 			return nil
 		}
 		var err error

@@ -43,9 +43,11 @@
 //	   read without X-Value, and for a write, whose value is its id;
 //	   null for a write whose value is unknown
 //
-// The last line, written when Run returns, counts the ops before it:
+// The last line, written when Run returns, counts the ops before it and
+// says when the load stopped sending (ns from the base time; windows that
+// end after it are partial):
 //
-//	{"end":2}
+//	{"end":2,"stopped":30001234567}
 //
 // A drill that dies leaves a file without it, and perhaps with its last
 // line cut short; ReadHistory reads such a file, drops that line and

@@ -78,4 +78,26 @@ type Window struct {
 	P99       time.Duration `json:"p99"`
 	// Status classes: "2xx", "3xx", "4xx", "5xx", and "error" for no response.
 	Classes map[string]int `json:"classes,omitempty"`
+	// Partial marks a window the load did not run through: it ended (or
+	// was stopped) before the window's end. Its figures cover less than a
+	// second and never count towards a trigger's duration.
+	Partial bool `json:"partial,omitempty"`
 }
+
+// Lag is how far the load generator fell behind its own schedule: the
+// harness's lag, not the system's. In an open model a request goes out
+// when it is due whatever the system does, so a request sent late means
+// the generator itself could not keep up (a starved machine, too high a
+// rate for it).
+type Lag struct {
+	// Max is the longest a request went out after it was due.
+	Max time.Duration `json:"max"`
+	// Late counts the requests sent more than LateHit after they were due.
+	Late int `json:"late"`
+	// Hits counts every request sent.
+	Hits int `json:"hits"`
+}
+
+// LateHit is how far behind its schedule a request must go out to count
+// as late in Lag.Late.
+const LateHit = 100 * time.Millisecond

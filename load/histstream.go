@@ -24,8 +24,9 @@ type historyStream struct {
 	written int // ops written so far
 	err     error
 
-	stop chan struct{}
-	done chan struct{}
+	stop    chan struct{}
+	stopped time.Duration // when the load stopped sending; set before stop closes
+	done    chan struct{}
 }
 
 // startHistoryStream starts writing log to w; with a nil w it does
@@ -52,7 +53,7 @@ func (s *historyStream) loop() {
 			s.writeNew()
 		case <-s.stop:
 			s.writeNew()
-			s.buf = appendEndLine(s.buf, s.written)
+			s.buf = appendEndLine(s.buf, s.written, s.stopped)
 			s.flush()
 			return
 		}
@@ -80,12 +81,14 @@ func (s *historyStream) flush() {
 	s.buf = s.buf[:0]
 }
 
-// finish writes what is left and the end line, and returns the first
-// write error. Call it once every op is in the log.
-func (s *historyStream) finish() error {
+// finish writes what is left and the end line, with stopped (when the load
+// stopped sending), and returns the first write error. Call it once every
+// op is in the log.
+func (s *historyStream) finish(stopped time.Duration) error {
 	if s.w == nil {
 		return nil
 	}
+	s.stopped = stopped
 	close(s.stop)
 	<-s.done
 	return s.err

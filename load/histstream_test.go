@@ -1,6 +1,7 @@
 package load_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"os"
@@ -124,4 +125,33 @@ var _ = Describe("Run with a HistoryWriter", func() {
 		Expect(w.failed.Load()).To(BeEquivalentTo(1))
 		Expect(w.afterFailure.Load()).To(BeZero(), "nothing written after the failure")
 	}, NodeTimeout(10*time.Second))
+})
+
+var _ = Describe("A load stopped before its end", func() {
+	It("marks the windows it did not run through as partial, in the history and in the file", func(ctx SpecContext) {
+		target := serve(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		path := filepath.Join(GinkgoT().TempDir(), "history.jsonl")
+		f, err := os.Create(path)
+		Expect(err).NotTo(HaveOccurred())
+		defer f.Close()
+		runCtx, stop := context.WithTimeout(ctx, 1500*time.Millisecond)
+		defer stop()
+		var live []load.Window
+		base := time.Now()
+		h, err := load.Run(runCtx, load.Spec{Duration: 10 * time.Second, Streams: []load.StreamSpec{stream("w", "100/s", "/")}},
+			load.Options{Target: target, Base: base, HistoryWriter: f, OnWindow: func(w load.Window) { live = append(live, w) }})
+		Expect(err).To(MatchError(context.DeadlineExceeded))
+		Expect(h.Stopped).To(BeNumerically("~", 1500*time.Millisecond, 300*time.Millisecond))
+		Expect(h.Windows).NotTo(BeEmpty())
+		last := h.Windows[len(h.Windows)-1]
+		Expect(last.Partial).To(BeTrue(), "the window the load stopped in")
+		Expect(h.Windows[0].Partial).To(BeFalse())
+		Expect(live[len(live)-1].Partial).To(BeTrue(), "the live window too")
+		for _, w := range h.Windows {
+			Expect(w.Partial).To(Equal(w.Start+time.Second > h.Stopped), "window at %s", w.Start)
+		}
+		back := readHistoryFile(path)
+		Expect(back.Stopped).To(Equal(h.Stopped))
+		Expect(back.Windows[len(back.Windows)-1].Partial).To(BeTrue())
+	}, NodeTimeout(15*time.Second))
 })

@@ -21,15 +21,20 @@ type liveWindows struct {
 	seen    int  // ops of log already moved to pending
 	pending []Op // ops not yet in an emitted window
 
-	end  chan time.Duration
+	end  chan liveEnd
+	cut  time.Duration // when the load stopped sending, once known
 	done chan struct{}
 }
+
+// liveEnd tells the emitter where the load ended: the windows left end at
+// end, and those ending after stopped are partial.
+type liveEnd struct{ end, stopped time.Duration }
 
 // startLive begins emitting windows from the one starting at first. With a
 // nil onWindow nothing runs until finish.
 func startLive(log *opLog, base time.Time, first time.Duration, onWindow func(Window)) *liveWindows {
 	l := &liveWindows{log: log, base: base, next: first, onWindow: onWindow,
-		end: make(chan time.Duration), done: make(chan struct{})}
+		end: make(chan liveEnd), done: make(chan struct{})}
 	if onWindow == nil {
 		close(l.done)
 		return l
@@ -47,8 +52,9 @@ func (l *liveWindows) loop() {
 		case <-timer.C:
 			l.emit()
 			timer.Reset(l.untilDue())
-		case end := <-l.end:
-			for l.next < end {
+		case e := <-l.end:
+			l.cut = e.stopped
+			for l.next < e.end {
 				l.emit()
 			}
 			return
@@ -68,16 +74,20 @@ func (l *liveWindows) emit() {
 	w := Aggregate(l.pending, from, to)
 	l.pending = slices.DeleteFunc(l.pending, func(op Op) bool { return op.End < to })
 	l.next = to
+	if l.cut > 0 && to > l.cut {
+		w.Partial = true
+	}
 	l.onWindow(w)
 }
 
-// finish emits the windows that start before end, stops, and returns the
-// end of the last window emitted (at least end).
-func (l *liveWindows) finish(end time.Duration) time.Duration {
+// finish emits the windows that start before end, those that end after
+// stopped (when the load stopped sending) marked partial, stops, and
+// returns the end of the last window emitted (at least end).
+func (l *liveWindows) finish(end, stopped time.Duration) time.Duration {
 	if l.onWindow == nil {
 		return max(l.next, end)
 	}
-	l.end <- end
+	l.end <- liveEnd{end, stopped}
 	<-l.done
 	return l.next
 }

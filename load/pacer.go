@@ -2,9 +2,8 @@ package load
 
 import (
 	"math"
+	"sync/atomic"
 	"time"
-
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // shortWait is the longest pause left to vegeta's own, uninterruptible
@@ -87,20 +86,30 @@ func (p rampPacer) due(h float64) (time.Duration, bool) {
 	return time.Duration(secs * 1e9), true
 }
 
-// stoppablePacer paces like its Pacer, but stops at once when stop is
+// stoppablePacer paces like its rampPacer, but stops at once when stop is
 // closed and never schedules a hit after the attack's duration (vegeta
-// would otherwise sleep through both).
+// would otherwise sleep through both); it measures, in lag, how late each
+// hit goes out.
 type stoppablePacer struct {
-	vegeta.Pacer
+	rampPacer
 	duration time.Duration
 	stop     <-chan struct{}
+	lag      *lagMeter
 }
 
-// Pace implements vegeta.Pacer.
+// Pace implements vegeta.Pacer. vegeta calls it once per hit, from one
+// goroutine, and sends the hit as soon as it returns a zero wait.
 func (p stoppablePacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
-	wait, stop := p.Pacer.Pace(elapsed, hits)
+	wait, stop := p.rampPacer.Pace(elapsed, hits)
 	if stop || elapsed+wait > p.duration {
 		return 0, true
+	}
+	if wait == 0 {
+		if due, ok := p.due(float64(hits) + 1); ok {
+			p.lag.observe(elapsed - due)
+		}
+	} else {
+		p.lag.observe(0)
 	}
 	if wait <= shortWait {
 		select {
@@ -118,4 +127,31 @@ func (p stoppablePacer) Pace(elapsed time.Duration, hits uint64) (time.Duration,
 	case <-p.stop:
 		return 0, true
 	}
+}
+
+// lagMeter records how late a stream's hits go out; safe for concurrent
+// use.
+type lagMeter struct {
+	max, late, hits atomic.Int64
+}
+
+// observe records one hit sent late after it was due.
+func (m *lagMeter) observe(late time.Duration) {
+	m.hits.Add(1)
+	if late > LateHit {
+		m.late.Add(1)
+	}
+	for {
+		cur := m.max.Load()
+		if int64(late) <= cur || m.max.CompareAndSwap(cur, int64(late)) {
+			return
+		}
+	}
+}
+
+// addTo merges the meter' figures into l.
+func (m *lagMeter) addTo(l *Lag) {
+	l.Max = max(l.Max, time.Duration(m.max.Load()))
+	l.Late += int(m.late.Load())
+	l.Hits += int(m.hits.Load())
 }

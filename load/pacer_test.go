@@ -93,3 +93,20 @@ var _ = Describe("the pacer", func() {
 		Expect(held).To(BeNumerically("~", 4*ms, time.Microsecond))
 	})
 })
+
+var _ = Describe("the generator's lag", func() {
+	It("is how long after it was due each hit went out, the worst kept", func() {
+		st := stream("s", "100/s", "/")
+		// Hits 0–4 are due at 10, 20, 30, 40, 50 ms; hits 2 and 3 go out
+		// at 230 and 240 ms, 200 ms late each; hit 4 on time.
+		lag := load.LagOf(st, time.Second, []time.Duration{10 * ms, 20 * ms, 230 * ms, 240 * ms, 50 * ms})
+		Expect(lag.Hits).To(Equal(5))
+		Expect(lag.Max).To(BeNumerically("~", 200*ms, time.Microsecond))
+		Expect(lag.Late).To(Equal(2), "hits 2 and 3 went out more than 100ms late")
+	})
+
+	It("is zero for a generator that keeps its schedule", func() {
+		lag := load.LagOf(stream("s", "100/s", "/"), time.Second, []time.Duration{0, 5 * ms, 15 * ms, 25 * ms})
+		Expect(lag).To(Equal(load.Lag{Hits: 4}))
+	})
+})

@@ -57,6 +57,13 @@ type History struct {
 	// when load ended; they match what OnWindow saw, except for the rare op
 	// delivered more than liveGrace after its window ended.
 	Windows []Window `json:"windows"`
+	// Stopped is when the load stopped sending requests (an offset from
+	// the base time); windows that end after it are partial. Zero when
+	// unknown (a history a dying drill left behind).
+	Stopped time.Duration `json:"stopped"`
+	// Lag is how far the load generator fell behind its schedule; zero for
+	// a history read back from a file.
+	Lag Lag `json:"lag"`
 	// Complete reports that the history holds every op of its run: always
 	// for the History that Run returns; for one that ReadHistory read, that
 	// the file ended with the end line written when Run returned, which a
@@ -112,6 +119,7 @@ func Run(ctx context.Context, spec Spec, opts Options) (*History, error) {
 		}
 	})
 	wg.Wait()
+	stopped := time.Since(base)
 	stoppedEarly := !stopAll()
 	for _, s := range streams {
 		s.transport.close()
@@ -121,10 +129,13 @@ func Run(ctx context.Context, spec Spec, opts Options) (*History, error) {
 	if last, ok := log.last(); ok {
 		end = max(end, windowFloor(last)+WindowSize)
 	}
-	end = live.finish(end)
-	writeErr := written.finish()
+	end = live.finish(end, stopped)
+	writeErr := written.finish(stopped)
 	ops := log.sorted()
-	h := &History{Ops: ops, Windows: windowsBetween(ops, first, end), Complete: true}
+	h := &History{Ops: ops, Windows: markPartial(windowsBetween(ops, first, end), stopped), Stopped: stopped, Complete: true}
+	for _, s := range streams {
+		s.lag.addTo(&h.Lag)
+	}
 	var errs []error
 	if stoppedEarly {
 		errs = append(errs, fmt.Errorf("load: stopped before the end: %w", ctx.Err()))
@@ -147,7 +158,8 @@ func expectedOps(spec Spec) int {
 // stream is one running request stream.
 type stream struct {
 	name      string
-	pacer     vegeta.Pacer
+	pacer     rampPacer
+	lag       lagMeter
 	template  *template
 	transport *recordingTransport
 	attacker  *vegeta.Attacker
@@ -175,7 +187,7 @@ func newStream(ctx context.Context, target *url.URL, st StreamSpec, seed uint64,
 
 // attack starts the stream's attack; its results channel closes when it ends.
 func (s *stream) attack(ctx context.Context, duration time.Duration) <-chan *vegeta.Result {
-	pacer := stoppablePacer{Pacer: s.pacer, duration: duration, stop: ctx.Done()}
+	pacer := stoppablePacer{rampPacer: s.pacer, duration: duration, stop: ctx.Done(), lag: &s.lag}
 	return s.attacker.Attack(s.template.target, pacer, duration, s.name)
 }
 

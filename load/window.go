@@ -50,6 +50,17 @@ func windowsBetween(ops []Op, first, end time.Duration) []Window {
 	return out
 }
 
+// markPartial marks the windows that end after stopped, when the load
+// stopped sending, as partial, and returns them.
+func markPartial(ws []Window, stopped time.Duration) []Window {
+	for i := range ws {
+		if ws[i].Start+WindowSize > stopped {
+			ws[i].Partial = true
+		}
+	}
+	return ws
+}
+
 // historyWindows returns the windows that span ops: from the window of the
 // earliest start to the window of the latest end.
 func historyWindows(ops []Op) []Window {

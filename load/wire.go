@@ -26,10 +26,15 @@ func appendHeaderLine(buf []byte) []byte {
 }
 
 // appendEndLine appends the last line of a history file: the number of
-// ops written before it.
-func appendEndLine(buf []byte, ops int) []byte {
+// ops written before it, and when the load stopped sending (left out when
+// unknown, 0).
+func appendEndLine(buf []byte, ops int, stopped time.Duration) []byte {
 	buf = append(buf, `{"end":`...)
 	buf = strconv.AppendInt(buf, int64(ops), 10)
+	if stopped > 0 {
+		buf = append(buf, `,"stopped":`...)
+		buf = strconv.AppendInt(buf, int64(stopped), 10)
+	}
 	return append(buf, "}\n"...)
 }
 
@@ -142,6 +147,8 @@ type wireLine struct {
 	// string.
 	Value json.RawMessage `json:"x"`
 	Done  *int            `json:"end"`
+	// Stopped, on the end line, is when the load stopped sending.
+	Stopped int64 `json:"stopped"`
 }
 
 // op returns the op the line holds.

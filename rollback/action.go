@@ -58,6 +58,9 @@ type ActionSpec struct {
 	// state as running it once; nil means it does. ExecuteTwice skips, in
 	// its second run, the actions declared not to be.
 	Idempotent *bool `yaml:"idempotent,omitempty" json:"idempotent,omitempty"`
+	// Optional lets the plan go on when the action fails: its failure is
+	// reported but does not fail the drill.
+	Optional bool `yaml:"optional,omitempty" json:"optional,omitempty"`
 
 	// Method, URL, Headers, Body and Status describe the call of a flag or
 	// http action. URL is a path on the service's address ("/flags/x") or

@@ -35,7 +35,7 @@ func (ex *executor) httpCall(ctx context.Context, a ActionSpec, res *ActionResul
 	}
 	return ex.attempts(ctx, a, res, func(ctx context.Context, at *Attempt) error {
 		status, body, err := call(ctx, method, target, a.Headers, a.Body)
-		at.Status, res.Status, res.Output = status, status, body
+		at.Status, res.HTTPStatus, res.Output = status, status, body
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package rollback
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -10,9 +11,13 @@ import (
 // ActionResult is what one rollback action did, with offsets on the
 // drill's clock.
 type ActionResult struct {
-	Action  ActionKind `json:"action"`
-	Name    string     `json:"name,omitempty"`
-	Service string     `json:"service,omitempty"`
+	Action ActionKind `json:"action"`
+	// Status is how the action ended: done, failed, timed-out, or skipped
+	// (Skipped says why).
+	Status   StepStatus `json:"status"`
+	Optional bool       `json:"optional,omitempty"`
+	Name     string     `json:"name,omitempty"`
+	Service  string     `json:"service,omitempty"`
 	// From and To are the versions a redeploy switched between.
 	From  string        `json:"from,omitempty"`
 	To    string        `json:"to,omitempty"`
@@ -25,9 +30,9 @@ type ActionResult struct {
 	Attempts []Attempt `json:"attempts,omitempty"`
 	// Skipped says why the action did nothing, such as "already at v1".
 	Skipped string `json:"skipped,omitempty"`
-	// Status is the HTTP status of the last attempt of a flag or http
+	// HTTPStatus is the HTTP status of the last attempt of a flag or http
 	// action.
-	Status int `json:"status,omitempty"`
+	HTTPStatus int `json:"httpStatus,omitempty"`
 	// Output is the last attempt's command output (stdout and stderr) or
 	// response body, cut to its last 16 KiB.
 	Output string `json:"output,omitempty"`
@@ -56,6 +61,39 @@ type Attempt struct {
 	Status int `json:"status,omitempty"`
 }
 
+// StepStatus is how one step of a drill ended: a timeline step or an
+// action of the rollback plan.
+type StepStatus string
+
+// Step statuses.
+const (
+	// StepDone: the step did what it says.
+	StepDone StepStatus = "done"
+	// StepFailed: the step was tried and did not succeed.
+	StepFailed StepStatus = "failed"
+	// StepTimedOut: the step did not finish within its deadline.
+	StepTimedOut StepStatus = "timed-out"
+	// StepSkipped: the step was not run, for a reason given with it (a
+	// deploy after the rollback, an action after one that failed).
+	StepSkipped StepStatus = "skipped"
+	// StepNotRun: the drill ended before the step's turn came.
+	StepNotRun StepStatus = "not-run"
+)
+
+// Failed reports whether the step was tried and did not succeed.
+func (s StepStatus) Failed() bool { return s == StepFailed || s == StepTimedOut }
+
+// StatusOf names how a step that returned err ended.
+func StatusOf(err error) StepStatus {
+	switch {
+	case err == nil:
+		return StepDone
+	case errors.Is(err, ErrTimedOut), errors.Is(err, context.DeadlineExceeded):
+		return StepTimedOut
+	}
+	return StepFailed
+}
+
 // DefaultPlan returns the plan used when a scenario gives none: redeploy the
 // previous version of every deployed service, the last deployed first.
 func DefaultPlan(deployed []string) []ActionSpec {
@@ -72,9 +110,10 @@ func DefaultPlan(deployed []string) []ActionSpec {
 }
 
 // Execute runs the plan's actions in order and stops at the first that
-// fails (after its retries). clock returns the drill's current offset.
-// The results of the actions that ran are returned with the error of the
-// one that failed.
+// fails (after its retries), unless that action is Optional. clock returns
+// the drill's current offset. It returns one result per action of the
+// plan — those after the failed one Skipped — with the error of the one
+// that failed.
 func Execute(ctx context.Context, plan []ActionSpec, env Env, clock func() time.Duration) ([]ActionResult, error) {
 	ex := &executor{env: env, clock: clock, targets: make([]string, len(plan))}
 	return ex.run(ctx, plan)
@@ -92,18 +131,31 @@ type executor struct {
 
 func (ex *executor) run(ctx context.Context, plan []ActionSpec) ([]ActionResult, error) {
 	results := make([]ActionResult, 0, len(plan))
+	var failed error
 	for i, a := range plan {
-		res := ActionResult{Action: a.Action, Name: a.Name, Service: a.Service, Idempotent: a.IsIdempotent(), Start: ex.clock()}
+		res := ActionResult{Action: a.Action, Name: a.Name, Service: a.Service, Idempotent: a.IsIdempotent(),
+			Optional: a.Optional, Start: ex.clock()}
+		if failed != nil {
+			res.End, res.Status = res.Start, StepSkipped
+			res.Skipped = "not run: an earlier action of the plan failed"
+			results = append(results, res)
+			continue
+		}
 		err := ex.action(ctx, i, a, &res)
 		res.End = ex.clock()
+		res.Status = StatusOf(err)
+		if res.Status == StepDone && res.Skipped != "" {
+			res.Status = StepSkipped
+		}
 		if err != nil {
 			res.Error = err.Error()
-			results = append(results, res)
-			return results, fmt.Errorf("rollback: %s: %w", describeAction(a), err)
+			if !a.Optional || ctx.Err() != nil {
+				failed = fmt.Errorf("rollback: %s: %w", describeAction(a), err)
+			}
 		}
 		results = append(results, res)
 	}
-	return results, nil
+	return results, failed
 }
 
 // action runs one action of the plan.

@@ -126,9 +126,9 @@ var _ = Describe("Execute", func() {
 		Expect(err).NotTo(HaveOccurred())
 		s := time.Second
 		Expect(results).To(Equal([]rollback.ActionResult{
-			{Action: rollback.RedeployPrevious, Service: "web", From: "w2", To: "w1", Start: 0, End: 3 * s,
+			{Action: rollback.RedeployPrevious, Status: rollback.StepDone, Service: "web", From: "w2", To: "w1", Start: 0, End: 3 * s,
 				Idempotent: true, Attempts: []rollback.Attempt{{Start: 1 * s, End: 2 * s}}},
-			{Action: rollback.RedeployPrevious, Service: "api", From: "v2", To: "v1", Start: 4 * s, End: 7 * s,
+			{Action: rollback.RedeployPrevious, Status: rollback.StepDone, Service: "api", From: "v2", To: "v1", Start: 4 * s, End: 7 * s,
 				Idempotent: true, Attempts: []rollback.Attempt{{Start: 5 * s, End: 6 * s}}},
 		}))
 		Expect(rel.calls).To(HaveLen(2))
@@ -138,14 +138,18 @@ var _ = Describe("Execute", func() {
 		Expect(rel.calls[1].version).To(Equal("v1"))
 	})
 
-	It("stops at the first failure and returns the results so far with the wrapped cause", func() {
+	It("stops at the first failure, the later actions skipped, and returns the wrapped cause", func() {
 		boom := errors.New("health check failed")
 		rel.fail["api"] = boom
 		plan := []rollback.ActionSpec{redeploy("web"), redeploy("api"), redeploy("db")}
 		results, err := rollback.Execute(context.Background(), plan, rel, stepClock())
 		Expect(err).To(MatchError(boom))
-		Expect(results).To(HaveLen(2))
+		Expect(results).To(HaveLen(3))
 		Expect(results[0].Error).To(BeEmpty())
+		Expect(results[0].Status).To(Equal(rollback.StepDone))
+		Expect(results[1].Status).To(Equal(rollback.StepFailed))
+		Expect(results[2].Status).To(Equal(rollback.StepSkipped))
+		Expect(results[2].Skipped).To(ContainSubstring("an earlier action of the plan failed"))
 		Expect(results[1].Service).To(Equal("api"))
 		Expect(results[1].From).To(Equal("v2"))
 		Expect(results[1].To).To(Equal("v1"))
@@ -162,11 +166,32 @@ var _ = Describe("Execute", func() {
 		delete(rel.previous, "api")
 		results, err := rollback.Execute(context.Background(), []rollback.ActionSpec{redeploy("api"), redeploy("web")}, rel, stepClock())
 		Expect(errors.Is(err, rollback.ErrNoPrevious)).To(BeTrue(), "got %v", err)
-		Expect(results).To(HaveLen(1))
+		Expect(results).To(HaveLen(2))
+		Expect(results[1].Status).To(Equal(rollback.StepSkipped))
 		Expect(results[0].From).To(BeEmpty())
 		Expect(results[0].To).To(BeEmpty())
 		Expect(results[0].Error).NotTo(BeEmpty())
 		Expect(rel.calls).To(BeEmpty())
+	})
+
+	It("goes on past a failed optional action, which is reported failed", func() {
+		rel.fail["web"] = errors.New("web would not start")
+		web := redeploy("web")
+		web.Optional = true
+		results, err := rollback.Execute(context.Background(), []rollback.ActionSpec{web, redeploy("api")}, rel, stepClock())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(results).To(HaveLen(2))
+		Expect(results[0].Status).To(Equal(rollback.StepFailed))
+		Expect(results[0].Optional).To(BeTrue())
+		Expect(results[1].Status).To(Equal(rollback.StepDone))
+		Expect(rel.current["api"]).To(Equal("v1"))
+	})
+
+	It("reports an action cut by its timeout as timed out", func() {
+		a := rollback.ActionSpec{Action: rollback.Command, Command: []string{"sleep", "5"}, Timeout: 50 * time.Millisecond}
+		results, err := rollback.Execute(context.Background(), []rollback.ActionSpec{a}, rel, stepClock())
+		Expect(err).To(MatchError(rollback.ErrTimedOut))
+		Expect(results[0].Status).To(Equal(rollback.StepTimedOut))
 	})
 
 	It("bounds Deploy by the action's timeout", func() {

@@ -97,8 +97,12 @@ func (w *Watcher) SetBaseline(baseline *load.Window) {
 // Observe feeds one window to every trigger and returns the first one, in
 // spec order, that holds. A window with no completed request neither
 // breaches nor resets a streak, except for a throughput trigger, for which
-// it is a zero.
+// it is a zero. A partial window (the load stopped within it) is ignored:
+// it never counts towards a trigger's duration.
 func (w *Watcher) Observe(win load.Window) (Firing, bool) {
+	if win.Partial {
+		return Firing{}, false
+	}
 	for _, c := range w.conds {
 		c.observe(win, w.baseline)
 	}

@@ -77,6 +77,16 @@ var _ = Describe("Watcher", func() {
 		Expect(f.Windows).To(Equal(2))
 	})
 
+	It("never counts a partial window (the load stopped within it) towards For", func() {
+		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(2 * time.Second)}, nil)
+		partial := errWin(1, 17, 0.9)
+		partial.Partial = true
+		i, _ := feed(w, errWin(0, 100, 0.5), partial)
+		Expect(i).To(Equal(-1), "a breaching window and a partial one are not 2 s")
+		i, _ = feed(w, errWin(2, 100, 0.5))
+		Expect(i).To(Equal(0), "the partial window neither breached nor reset the streak")
+	})
+
 	It("does not breach at exactly the threshold", func() {
 		w := rollback.NewWatcher([]rollback.TriggerSpec{errorsAbove5(0)}, nil)
 		i, _ := feed(w, errWin(0, 100, 0.05), errWin(1, 100, 0.05))

@@ -117,7 +117,8 @@ var _ = Describe("ExecuteTwice", func() {
 	It("stops after a failed first run without a second one", func() {
 		t, err := twice(sh(`exit 1`), sh(`echo x >> "$D/log"`))
 		Expect(err).To(MatchError(rollback.ErrCommandFailed))
-		Expect(t.First).To(HaveLen(1))
+		Expect(t.First).To(HaveLen(2))
+		Expect(t.First[1].Status).To(Equal(rollback.StepSkipped))
 		Expect(t.Second).To(BeEmpty())
 		Expect(digests).To(BeZero())
 		Expect(t.Same).To(BeFalse())
