@@ -27,7 +27,8 @@ type Duplicate struct {
 // applied more than once (a retry or a replay applied it again), which is
 // a Failure. A 404 is counted as missing (Durability's concern); any other
 // failed read, or an answer without a number at Field, leaves the write
-// unverified and the verdict Unknown when nothing is duplicated.
+// unverified and the verdict Unknown when nothing is duplicated, as does
+// a drill with no acknowledged write; Coverage counts the writes checked.
 func Duplicates(ctx context.Context, baseURL string, spec DuplicatesSpec, ops []load.Op) Result {
 	res := Result{Name: NameDuplicates, Integrity: true}
 	method, path, err := ParseRead(spec.Read)
@@ -80,7 +81,13 @@ func Duplicates(ctx context.Context, baseURL string, spec DuplicatesSpec, ops []
 		res.Evidence["unverifiedIds"] = firstN(unverified, maxListed)
 		res.Evidence["problems"] = problems
 	}
+	// A missing write is Durability's concern, not a write left unchecked.
+	present := len(acked) - len(missing)
+	res.Coverage = &Coverage{Checked: present - len(unverified), Expected: present, Unit: "acknowledged writes present"}
 	switch {
+	case len(acked) == 0:
+		res.Verdict = Unknown
+		res.Summary = "no acknowledged write to read back: duplicates checked nothing"
 	case len(dups) > 0:
 		res.Verdict = Failure
 		res.Summary = fmt.Sprintf("%d of %d acknowledged writes were applied more than once", len(dups), len(acked))

@@ -21,7 +21,9 @@ const maxListed = 100
 // and a read that fails otherwise leaves that write unverified.
 // Indeterminate writes are counted apart and never read: they may or may
 // not have taken effect. The verdict is Failure when more than rpo writes
-// are lost, Unknown when some could not be verified, and Success otherwise.
+// are lost, Unknown when some could not be verified or when there was no
+// acknowledged write to read back, and Success otherwise; Coverage counts
+// the writes read back.
 func Durability(ctx context.Context, baseURL string, spec DurabilitySpec, ops []load.Op, rpo int) Result {
 	res := Result{Name: NameDurability, Integrity: true}
 	var c writeCheck
@@ -35,6 +37,7 @@ func Durability(ctx context.Context, baseURL string, spec DurabilitySpec, ops []
 		res.Verdict, res.Summary = Unknown, err.Error()
 		return res
 	}
+	res.Coverage = &Coverage{Checked: c.acked - len(c.unverified), Expected: c.acked, Unit: "acknowledged writes"}
 	expected := expectedLoss(&c, ops, spec.ExpectedLossAfter)
 	slices.Sort(c.lost)
 	slices.Sort(c.unverified)
@@ -64,12 +67,16 @@ func Durability(ctx context.Context, baseURL string, spec DurabilitySpec, ops []
 		}
 	}
 	switch {
+	case c.acked == 0:
+		res.Verdict = Unknown
+		res.Summary = fmt.Sprintf("no acknowledged write to read back (%d failed, %d indeterminate): durability checked nothing", c.failed, c.indeterminate)
 	case len(c.lost) > rpo:
 		res.Verdict = Failure
 		res.Summary = fmt.Sprintf("%d of %d acknowledged writes lost (RPO allows %d)", len(c.lost), c.acked, rpo)
 	case len(c.unverified) > 0:
 		res.Verdict = Unknown
-		res.Summary = fmt.Sprintf("%d of %d acknowledged writes could not be read back", len(c.unverified), c.acked)
+		res.Summary = fmt.Sprintf("%d of %d acknowledged writes could not be read back, so their durability is not known; %d of those read back were lost",
+			len(c.unverified), c.acked, len(c.lost))
 	default:
 		res.Verdict = Success
 		res.Summary = fmt.Sprintf("%d of %d acknowledged writes lost (RPO allows %d); %d indeterminate not counted",

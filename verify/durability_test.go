@@ -181,12 +181,24 @@ var _ = Describe("Durability", func() {
 		Expect(s.others).To(BeZero())
 	}, SpecTimeout(5*time.Second))
 
-	It("succeeds with no writes at all", func(ctx SpecContext) {
+	It("cannot decide with no acknowledged write at all: it checked nothing", func(ctx SpecContext) {
 		s := newStore()
 		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}"}, []load.Op{read("r1", load.Acknowledged)}, 0)
-		Expect(res.Verdict).To(Equal(verify.Success))
+		Expect(res.Verdict).To(Equal(verify.Unknown))
+		Expect(res.Summary).To(ContainSubstring("durability checked nothing"))
 		Expect(res.Evidence).To(HaveKeyWithValue("acknowledged", 0))
+		Expect(res.Coverage.Short()).To(BeTrue())
 		Expect(s.readsOf()).To(BeEmpty())
+	}, SpecTimeout(5*time.Second))
+
+	It("counts the writes it read back against those acknowledged", func(ctx SpecContext) {
+		s := newStore("w1")
+		s.broken["w2"] = true
+		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}"},
+			[]load.Op{write("w1", load.Acknowledged), write("w2", load.Acknowledged)}, 0)
+		Expect(res.Verdict).To(Equal(verify.Unknown))
+		Expect(*res.Coverage).To(Equal(verify.Coverage{Checked: 1, Expected: 2, Unit: "acknowledged writes"}))
+		Expect(res.Coverage.Short()).To(BeTrue())
 	}, SpecTimeout(5*time.Second))
 
 	It("reads many writes with the default concurrency", func(ctx SpecContext) {

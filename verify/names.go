@@ -11,5 +11,8 @@ const (
 	NameStaleReads      = "stale-reads"
 	NameMixedVersions   = "mixed-versions"
 	NameInitialState    = "initial-state"
-	InvariantPrefix     = "invariant/"
+	// NameLoadRate is the assumption that the load reached its rate, which
+	// the engine checks first.
+	NameLoadRate    = "load-rate"
+	InvariantPrefix = "invariant/"
 )

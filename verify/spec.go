@@ -6,7 +6,10 @@
 // assumptions first, then integrity, then the rest.
 package verify
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Spec selects and configures the verifiers of a drill.
 type Spec struct {
@@ -40,6 +43,9 @@ type Spec struct {
 
 // HealthSpec configures the health verifier.
 type HealthSpec struct {
+	// Advisory makes the verifier's verdict a warning: shown everywhere,
+	// never deciding the drill's outcome.
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 	// Timeout bounds the wait for every service to answer healthy.
 	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
@@ -47,6 +53,9 @@ type HealthSpec struct {
 
 // DurabilitySpec configures the durability (RPO) verifier.
 type DurabilitySpec struct {
+	// Advisory makes the verifier's verdict a warning: shown everywhere,
+	// never deciding the drill's outcome.
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	// Read is the request that reads one write back, "METHOD /path/{id}";
 	// a 2xx answer means the write is present, 404 that it is lost.
 	Read string `yaml:"read,omitempty" json:"read,omitempty"`
@@ -71,6 +80,9 @@ func (d DurabilitySpec) Enabled() bool { return d.Read != "" || d.List != "" }
 // rate, "250ms" for a latency) or relative to the baseline captured before
 // the fault ("2x": at most twice the baseline's value).
 type SLOSpec struct {
+	// Advisory makes the verifier's verdict a warning: shown everywhere,
+	// never deciding the drill's outcome.
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	// ErrorRate limits the share of failed and indeterminate requests.
 	ErrorRate string `yaml:"errorRate,omitempty" json:"errorRate,omitempty"`
 	// P50, P90 and P99 limit the latency quantiles.
@@ -104,6 +116,9 @@ type Invariant struct {
 	// Unchanged expects the value after the drill to equal the value
 	// measured before it.
 	Unchanged bool `yaml:"unchanged,omitempty" json:"unchanged,omitempty"`
+	// Advisory makes the verifier's verdict a warning: shown everywhere,
+	// never deciding the drill's outcome.
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 }
 
 // HTTPProbe reads a value from a JSON answer of the system under test.
@@ -130,6 +145,9 @@ type SQLProbe struct {
 
 // DuplicatesSpec configures the duplicates verifier.
 type DuplicatesSpec struct {
+	// Advisory makes the verifier's verdict a warning: shown everywhere,
+	// never deciding the drill's outcome.
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	// Read is the request that reads one write back, "METHOD /path/{id}",
 	// answering a JSON object.
 	Read string `yaml:"read,omitempty" json:"read,omitempty"`
@@ -142,6 +160,9 @@ type DuplicatesSpec struct {
 
 // LinearizabilitySpec configures the linearizability verifier.
 type LinearizabilitySpec struct {
+	// Advisory makes the verifier's verdict a warning: shown everywhere,
+	// never deciding the drill's outcome.
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 	// Timeout bounds the check (default DefaultLinearizabilityTimeout);
 	// a check cut short is Unknown, never Success.
@@ -150,11 +171,17 @@ type LinearizabilitySpec struct {
 
 // StaleReadsSpec configures the stale-reads verifier.
 type StaleReadsSpec struct {
+	// Advisory makes the verifier's verdict a warning: shown everywhere,
+	// never deciding the drill's outcome.
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 }
 
 // MixedVersionsSpec configures the mixed-versions verifier.
 type MixedVersionsSpec struct {
+	// Advisory makes the verifier's verdict a warning: shown everywhere,
+	// never deciding the drill's outcome.
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 	// MaxFailures, when set, is how many requests may fail; more is a
 	// Failure. Unset, the verifier only informs.
@@ -183,6 +210,36 @@ type Result struct {
 	// Integrity marks verifiers whose failure fails the drill whatever the
 	// score (lost writes beyond the RPO, duplicates, broken invariants).
 	Integrity bool `json:"integrity,omitempty"`
+	// Advisory marks a verifier the scenario made advisory: its verdict is
+	// shown as a warning and never decides the drill's outcome.
+	Advisory bool `json:"advisory,omitempty"`
+	// Coverage, when set, says how much of what the verifier was asked to
+	// check it actually checked.
+	Coverage *Coverage `json:"coverage,omitempty"`
 	// Evidence holds the figures and ids behind the verdict.
 	Evidence map[string]any `json:"evidence,omitempty"`
+}
+
+// Decided reports whether the verifier reached a verdict on what it was
+// asked: Success or Failure. Unknown, Timeout and Skipped did not.
+func (r Result) Decided() bool { return r.Verdict == Success || r.Verdict == Failure }
+
+// Coverage counts what a verifier checked against what it was asked to
+// check, such as acknowledged writes read back or keys judged.
+type Coverage struct {
+	// Checked is how many items the verifier could judge.
+	Checked int `json:"checked"`
+	// Expected is how many items it was asked to judge.
+	Expected int `json:"expected"`
+	// Unit names the items: "acknowledged writes", "keys".
+	Unit string `json:"unit"`
+}
+
+// Short reports whether fewer items were checked than expected, or none
+// at all: the verifier could not verify what it was asked.
+func (c *Coverage) Short() bool { return c != nil && (c.Checked < c.Expected || c.Expected == 0) }
+
+// String says "1484 of 1484 acknowledged writes".
+func (c *Coverage) String() string {
+	return fmt.Sprintf("%d of %d %s", c.Checked, c.Expected, c.Unit)
 }

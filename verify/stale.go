@@ -52,7 +52,7 @@ type keyWrites struct {
 // when any read is stale, with examples listed; Skipped when no read that
 // returned a value started after `after`.
 func StaleReads(ops []load.Op, after time.Duration) Result {
-	res := Result{Name: NameStaleReads}
+	res := Result{Name: NameStaleReads, Integrity: true}
 	writes := ackWritesByKey(ops)
 	maybe := indeterminateValues(ops)
 	var checked, stale, unjudged int
