@@ -159,6 +159,7 @@ func newRun(ctx context.Context, sc *scenarios.Scenario, opts Options) (*run, er
 		return nil, fmt.Errorf("drill: %w", err)
 	}
 	r.report = r.newReport(id, digest)
+	r.planSteps()
 	r.journal.Add("drill.start", fmt.Sprintf("%s (seed %d) in %s", sc.Metadata.Name, opts.Seed, dir),
 		map[string]any{"seed": opts.Seed, "dir": dir, "digest": digest})
 	return r, nil
@@ -172,7 +173,9 @@ func (r *run) newReport(id, digest string) *reports.Report {
 			Seed: r.opts.Seed, Runtime: cmp.Or(r.sc.System.Runtime, faults.RuntimeProcess), Started: r.base, Dir: r.dir},
 		Objectives: reports.Objectives{RTO: o.RTO, RTOFrom: o.RTOFrom, RPO: o.RPO, PassScore: o.PassScore,
 			SLOErrorRate: o.SLO.ErrorRate.Value, SLOP99: o.SLO.P99,
-			Detection: o.Detection, ErrorBudget: o.ErrorBudget.Value, Weights: o.Weights},
+			Detection: o.Detection, ErrorBudget: o.ErrorBudget.Value, Weights: o.Weights,
+			ExpectUnhealthyBeforeFault: o.ExpectUnhealthyBeforeFault},
+		Harness: reports.Harness{LagTolerance: r.sc.Harness.LagTolerance, StepTolerance: r.sc.Harness.StepTolerance},
 	}
 }
 
@@ -199,17 +202,20 @@ func (r *run) execute(ctx context.Context) error {
 // finish heals every fault, stops the system, and writes the report (partial
 // when cause is not nil), its renderings and the journal. It runs on every
 // exit path. Faults close before the runtime: healing a kill restarts a
-// service, which needs the runtime.
+// service, which needs the runtime. Each has its own deadline, so that a
+// toxiproxy that stopped answering cannot keep the system up.
 func (r *run) finish(cause error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	var errs []error
-	r.healAll(ctx)
+	faultCtx, cancelFaults := context.WithTimeout(context.Background(), faultsCloseTimeout)
+	r.healAll(faultCtx)
 	if r.faults != nil {
-		errs = append(errs, r.faults.Close(ctx))
+		errs = append(errs, r.faults.Close(faultCtx))
 	}
+	cancelFaults()
 	if r.runtime != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), runtimeCloseTimeout)
 		errs = append(errs, r.runtime.Close(ctx))
+		cancel()
 		r.journal.Add("sut.down", "every service stopped", nil)
 	}
 	r.progress.Done()
@@ -228,6 +234,14 @@ func (r *run) finish(cause error) error {
 	return errors.Join(errs...)
 }
 
+// Deadlines of the drill's teardown.
+const (
+	// faultsCloseTimeout bounds healing every fault and removing the links.
+	faultsCloseTimeout = 15 * time.Second
+	// runtimeCloseTimeout bounds stopping every service.
+	runtimeCloseTimeout = 30 * time.Second
+)
+
 func (r *run) fillReport(cause error) {
 	rep := r.report
 	rep.Drill.Duration = time.Since(r.base)
@@ -237,6 +251,9 @@ func (r *run) fillReport(cause error) {
 		rep.Status, rep.Partial, rep.Error = reports.Interrupted, true, cause.Error()
 	default:
 		rep.Status, rep.Partial, rep.Error = reports.Errored, true, cause.Error()
+	}
+	if errors.Is(cause, context.Canceled) && rep.Signal == nil {
+		rep.Signal = &reports.Signal{Name: "cancellation", At: r.journal.Now()}
 	}
 	r.mu.Lock()
 	rep.Faults = append([]reports.Fault(nil), r.faultLog...)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,7 +106,7 @@ var _ = Describe("a drill on the process runtime", func() {
 		dur := verifier(rep, "durability")
 		Expect(dur.Verdict).To(Equal(verify.Success))
 		Expect(dur.Evidence["acknowledged"]).To(BeNumerically(">", 600))
-		Expect(rep.Measures.LostWrites).To(BeZero())
+		Expect(rep.Measures.LostWrites).To(HaveValue(BeZero()))
 		Expect(verifier(rep, "health").Verdict).To(Equal(verify.Success))
 		Expect(rep.Score.Value).To(BeNumerically(">=", rep.Objectives.PassScore))
 
@@ -128,6 +129,7 @@ var _ = Describe("a drill on the process runtime", func() {
 		Expect(rep.Actions).To(BeEmpty())
 		Expect(rep.Measures.RTO).To(BeNil())
 		Expect(rep.Outcome.Reasons).To(ContainElement(ContainSubstring("never recovered")))
+		Expect(rep.Measures.RTOFrom).To(BeEmpty(), "no RTO was measured")
 		Expect(journalKinds(rep.Drill.Dir)).To(ContainElement("rollback.skipped"))
 	}, SpecTimeout(90*time.Second))
 
@@ -137,7 +139,7 @@ var _ = Describe("a drill on the process runtime", func() {
 		Expect(rep.Outcome.Class).To(Equal(reports.ClassIntegrity))
 		dur := verifier(rep, "durability")
 		Expect(dur.Verdict).To(Equal(verify.Failure))
-		Expect(rep.Measures.LostWrites).To(BeNumerically(">", 10))
+		Expect(rep.Measures.LostWrites).To(HaveValue(BeNumerically(">", 10)))
 		Expect(dur.Evidence["lostIds"]).NotTo(BeEmpty())
 	}, SpecTimeout(90*time.Second))
 
@@ -146,23 +148,40 @@ var _ = Describe("a drill on the process runtime", func() {
 
 		Expect(rep.Trigger).To(BeNil())
 		Expect(rep.Outcome.Class).To(Equal(reports.ClassPassed), "%v", rep.Outcome.Reasons)
-		Expect(rep.Measures.LostWrites).To(BeZero())
+		Expect(rep.Measures.LostWrites).To(HaveValue(BeZero()))
 	}, SpecTimeout(90*time.Second))
 
 	It("heals its faults, stops the system and writes a partial report when interrupted", func(ctx SpecContext) {
-		runCtx, cancel := context.WithCancel(ctx)
-		sc := scenarioFor(drillCase{V2Flags: `, "--defect", "latency"`, Rollback: false, Duration: "20s"})
+		runCtx, cancel := context.WithCancelCause(ctx)
+		sc := scenarioFor(drillCase{V2Flags: `, "--defect", "latency"`, Rollback: true, Duration: "20s"})
 		out := GinkgoT().TempDir()
 		go func() {
 			defer GinkgoRecover()
-			// Interrupt while the latency fault (3s to 5s of the load) is active.
-			time.Sleep(4 * time.Second)
-			cancel()
+			// Interrupt once the latency fault is in place: wait on the
+			// journal, not on the clock.
+			Eventually(func() string {
+				journals, _ := filepath.Glob(filepath.Join(out, "*", drill.JournalFile))
+				if len(journals) != 1 {
+					return ""
+				}
+				b, _ := os.ReadFile(journals[0])
+				return string(b)
+			}).WithTimeout(30 * time.Second).WithPolling(20 * time.Millisecond).Should(ContainSubstring(`"kind":"fault.inject"`))
+			cancel(errors.New("interrupt signal received"))
 		}()
 		rep, err := drill.Run(runCtx, sc, drill.Options{OutDir: out, Seed: 7, Vars: map[string]string{"ledger": ledgerBin}})
 		Expect(err).To(MatchError(context.Canceled))
 		Expect(rep.Status).To(Equal(reports.Interrupted))
+		Expect(rep.Outcome.Class.ExitCode()).To(Equal(130))
 		Expect(rep.Partial).To(BeTrue())
+		Expect(rep.Signal).NotTo(BeNil())
+		Expect(rep.Signal.Name).To(Equal("interrupt signal received"))
+		Expect(rep.Phases.RollbackStart).To(BeNil(), "no rollback starts after the signal")
+		if rep.Phases.TriggerFired != nil {
+			Expect(*rep.Phases.TriggerFired).To(BeNumerically("<", rep.Signal.At), "no trigger fires after the signal")
+		}
+		last := rep.Windows[len(rep.Windows)-1]
+		Expect(last.Partial).To(BeTrue(), "the window cut by the signal is marked partial")
 
 		onDisk, err := reports.Read(filepath.Join(rep.Drill.Dir, reports.FileName))
 		Expect(err).NotTo(HaveOccurred())
@@ -172,7 +191,9 @@ var _ = Describe("a drill on the process runtime", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(entries).NotTo(BeEmpty(), "the fault was injected before the interrupt")
 		Expect(faults.Unhealed(entries)).To(BeEmpty())
-		Expect(journalKinds(rep.Drill.Dir)).To(ContainElements("fault.heal", "sut.down", "drill.end"))
+		kinds := journalKinds(rep.Drill.Dir)
+		Expect(kinds).To(ContainElements("drill.signal", "fault.heal", "sut.down", "drill.end"))
+		Expect(strings.Join(kinds, " ")).NotTo(MatchRegexp(`drill\.signal .*(trigger\.fired|rollback\.start)`))
 		Expect(pidsAlive(rep.Drill.Dir)).To(BeEmpty())
 	}, SpecTimeout(90*time.Second))
 })

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
 )
 
@@ -37,6 +38,7 @@ func (r *run) drive(ctx context.Context) error {
 	loadDone := make(chan loadResult, 1)
 	r.loadAt = r.journal.Now()
 	r.report.Phases.LoadStart = ptr(r.loadAt)
+	r.progress.LoadStarted(r.loadAt)
 	r.journal.Add("load.start", fmt.Sprintf("%d stream(s) against %s for %s", len(r.sc.Load.Streams), r.sc.Load.Target, r.sc.Load.Duration),
 		map[string]any{"target": target})
 	go func() {
@@ -57,16 +59,29 @@ func (r *run) drive(ctx context.Context) error {
 
 	watch := newWatch(r.sc.Rollback.Triggers)
 	done := false
+	signalled := ctx.Done()
 	for {
 		select {
+		case <-signalled:
+			// From here on no trigger fires and no rollback starts.
+			signalled, done = nil, true
+			r.signalled(ctx)
 		case w := <-windows:
 			r.showWindow(w)
-			if f, ok := watch.observe(w, r.onset()); ok && !done {
+			if done {
+				continue
+			}
+			f, ok := watch.observe(w, r.onset())
+			switch {
+			case !ok:
+			case r.earlyFiring(f, load.WindowSize):
+				watch.rearm()
+			default:
 				done = true
 				r.rollBack(ctx, f)
 			}
 		case f := <-fired:
-			if !done {
+			if !done && ctx.Err() == nil {
 				done = true
 				r.rollBack(ctx, f)
 			}
@@ -78,6 +93,7 @@ func (r *run) drive(ctx context.Context) error {
 			r.history = res.history
 			if r.history != nil {
 				r.report.Baseline = watch.baseline
+				r.report.Harness.Lag = r.history.Lag
 			}
 			r.journal.Add("load.end", fmt.Sprintf("%d operations", opsCount(res.history)), nil)
 			if res.err != nil {
@@ -95,16 +111,60 @@ func (r *run) timelineAndErrors(ctx context.Context) {
 	}
 }
 
+// signalled journals the signal (or other cancellation) that stops the
+// drill, when it arrives.
+func (r *run) signalled(ctx context.Context) {
+	at := r.journal.Now()
+	name := "cancellation"
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		name = cause.Error()
+	}
+	r.mu.Lock()
+	r.report.Signal = &reports.Signal{Name: name, At: at}
+	r.mu.Unlock()
+	r.journal.Add("drill.signal", name+": no trigger fires and no rollback starts from here on; faults are healed and the system stopped",
+		map[string]any{"signal": name})
+}
+
+// earlyFiring reports whether a threshold or probe trigger fired before
+// the fault onset: its first breach, which spans span, ended before the
+// fault began. The system was already failing under the load alone, so
+// the firing gets no detection credit and starts no rollback; it is
+// recorded, and the trigger watched again.
+func (r *run) earlyFiring(f rollback.Firing, span time.Duration) bool {
+	onset := r.onset()
+	if onset != nil && f.FirstBreach+span > *onset {
+		return false
+	}
+	r.mu.Lock()
+	r.report.EarlyTriggers = append(r.report.EarlyTriggers, f)
+	r.mu.Unlock()
+	when := "no fault had started"
+	if onset != nil {
+		when = fmt.Sprintf("the fault onset was at %s from the load start", (*onset - r.loadAt).Round(time.Millisecond))
+	}
+	r.journal.Add("trigger.early", fmt.Sprintf("%q fired before the fault onset (%s; breached since %s from the load start): the system was already failing; no rollback",
+		f.Trigger, when, (f.FirstBreach-r.loadAt).Round(time.Millisecond)),
+		map[string]any{"trigger": f.Trigger, "firstBreach": f.FirstBreach, "value": f.Value})
+	return true
+}
+
 // watch evaluates the threshold triggers over live windows, with a
 // baseline captured from the windows before the fault onset.
 type watch struct {
+	specs    []rollback.TriggerSpec
 	watcher  *rollback.Watcher
 	seen     []load.Window
 	baseline *load.Window
 }
 
 func newWatch(specs []rollback.TriggerSpec) *watch {
-	return &watch{watcher: rollback.NewWatcher(specs, nil)}
+	return &watch{specs: specs, watcher: rollback.NewWatcher(specs, nil)}
+}
+
+// rearm starts every trigger's streak afresh, keeping the baseline.
+func (w *watch) rearm() {
+	w.watcher = rollback.NewWatcher(w.specs, w.baseline)
 }
 
 // observe feeds one window; once the fault has started, the windows before
@@ -137,9 +197,20 @@ func (r *run) startProbes(ctx context.Context, wg *sync.WaitGroup, fired chan<- 
 			continue
 		}
 		wg.Go(func() {
-			err := rollback.RunProbe(ctx, base, *t.Probe, r.journal.Now, func(f rollback.Firing) { fired <- f })
-			if err != nil && !errors.Is(err, context.Canceled) {
-				r.journal.Add("trigger.error", fmt.Sprintf("probe %s: %v", rollback.ProbeName(*t.Probe), err), nil)
+			for {
+				var f rollback.Firing
+				err := rollback.RunProbe(ctx, base, *t.Probe, r.journal.Now, func(got rollback.Firing) { f = got })
+				switch {
+				case err != nil && !errors.Is(err, context.Canceled):
+					r.journal.Add("trigger.error", fmt.Sprintf("probe %s: %v", rollback.ProbeName(*t.Probe), err), nil)
+					return
+				case err != nil:
+					return
+				case r.earlyFiring(f, 0):
+					continue // probe again from scratch
+				}
+				fired <- f
+				return
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/scenarios"
+	"github.com/faultdrill/faultdrill/verify"
 )
 
 // measure derives recovery, RTO, detection time, rollback duration and lost
@@ -23,13 +24,16 @@ func measure(rep *reports.Report, sc *scenarios.Scenario) {
 		from := recoveryFrom(p)
 		if at, ok := Recovered(rep.Windows, from, *p.LoadEnd, meetsSLO(sc.Objectives.SLO)); ok {
 			p.Recovered = &at
-			m.RTO = ptr(max(0, at-rtoOrigin(p, sc.Objectives.RTOFrom)))
+			origin, name := rtoOrigin(p, sc.Objectives.RTOFrom)
+			m.RTO, m.RTOFrom = ptr(max(0, at-origin)), name
 		}
 	}
 	for _, v := range rep.Verifiers {
-		if v.Name == "durability" {
+		// Lost writes are a measure only when durability read them all
+		// back: otherwise they were not checked, which is not zero.
+		if v.Name == verify.NameDurability && v.Decided() && !v.Coverage.Short() {
 			if n, ok := v.Evidence["lost"].(int); ok {
-				m.LostWrites = n
+				m.LostWrites = &n
 			}
 		}
 	}
@@ -50,15 +54,20 @@ func recoveryFrom(p *reports.Phases) time.Duration {
 	return 0
 }
 
-// rtoOrigin is where the RTO is counted from, as the scenario states.
-func rtoOrigin(p *reports.Phases, from string) time.Duration {
-	if from == "fault-onset" || p.RollbackStart == nil {
-		if p.FaultOnset != nil {
-			return *p.FaultOnset
-		}
-		return recoveryFrom(p)
+// rtoOrigin is where the RTO is counted from, and that phase's name: the
+// rollback's start or the fault onset, as the scenario states, or the
+// fault onset when no rollback started, or the load's start when nothing
+// was disrupted.
+func rtoOrigin(p *reports.Phases, from string) (time.Duration, string) {
+	switch {
+	case from != "fault-onset" && p.RollbackStart != nil:
+		return *p.RollbackStart, "rollback-start"
+	case p.FaultOnset != nil:
+		return *p.FaultOnset, "fault-onset"
+	case p.LoadStart != nil:
+		return *p.LoadStart, "load-start"
 	}
-	return *p.RollbackStart
+	return 0, "drill-start"
 }
 
 // Recovered returns when the system recovered: the start of the first

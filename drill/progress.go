@@ -21,6 +21,19 @@ type Progress struct {
 	mu     sync.Mutex
 	status string
 	lines  int
+	origin time.Duration // the load's start on the drill's clock, once known
+}
+
+// LoadStarted makes later stamps count from the load's start, the origin
+// of the scenario's at: offsets and of the report's t+ times; entries
+// before it count from the drill's start.
+func (p *Progress) LoadStarted(at time.Duration) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.origin = at
 }
 
 // plainEvery is how many windows pass between status lines off a terminal.
@@ -37,7 +50,7 @@ func (p *Progress) Event(e Entry) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
-	fmt.Fprintf(p.w, "[%8s] %-16s %s\n", stamp(e.T), e.Kind, e.Msg)
+	fmt.Fprintf(p.w, "[%8s] %-16s %s\n", stamp(e.T-p.origin), e.Kind, e.Msg)
 	p.redraw()
 }
 
@@ -64,7 +77,7 @@ func (p *Progress) Window(w load.Window, elapsed, total time.Duration, phase str
 		return
 	}
 	if p.lines%plainEvery == 0 {
-		fmt.Fprintf(p.w, "[%8s] %-16s %s\n", stamp(w.Start+time.Second), "status", status)
+		fmt.Fprintf(p.w, "[%8s] %-16s %s\n", stamp(w.Start+time.Second-p.origin), "status", status)
 	}
 }
 
@@ -92,5 +105,9 @@ func (p *Progress) redraw() {
 }
 
 func stamp(d time.Duration) string {
-	return "t+" + d.Round(10*time.Millisecond).String()
+	d = d.Round(10 * time.Millisecond)
+	if d < 0 {
+		return "t" + d.String()
+	}
+	return "t+" + d.String()
 }

@@ -105,7 +105,7 @@ func (rel releases) RestoreSnapshot(ctx context.Context, service, name string) e
 	r.mu.Lock()
 	r.restored = ptr(snap.At)
 	r.mu.Unlock()
-	r.journal.Add("snapshot.restored", fmt.Sprintf("%s into %s (taken at %s)", name, service, stamp(snap.At)),
+	r.journal.Add("snapshot.restored", fmt.Sprintf("%s into %s (taken at %s from the load start)", name, service, stamp(snap.At-r.loadAt)),
 		map[string]any{"snapshot": name, "service": service})
 	return nil
 }

@@ -13,6 +13,9 @@ import (
 // rollback owner approves, where the scenario asks for approval), runs the
 // rollback plan.
 func (r *run) rollBack(ctx context.Context, f rollback.Firing) {
+	if ctx.Err() != nil {
+		return // a signal arrived: no rollback starts after it
+	}
 	now := r.journal.Now()
 	r.report.Trigger = &f
 	// A breaching window may start before the fault did; the breach did not.
@@ -33,7 +36,7 @@ func (r *run) rollBack(ctx context.Context, f rollback.Firing) {
 		r.journal.Add("rollback.failed", err.Error(), nil)
 		return
 	}
-	if !r.approved(ctx, f, plan) {
+	if !r.approved(ctx, f, plan) || ctx.Err() != nil {
 		return
 	}
 	if r.sc.Rollback.HealFaults == "before" {

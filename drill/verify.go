@@ -64,6 +64,10 @@ func (r *run) expandInvariant(inv verify.Invariant) (verify.Invariant, error) {
 func (r *run) verify(ctx context.Context, before map[string]invariantValue) {
 	checks := r.checks(ctx, before)
 	results := verify.RunAll(ctx, checks)
+	advisory := r.advisory()
+	for i := range results {
+		results[i].Advisory = advisory[results[i].Name]
+	}
 	for _, res := range results {
 		r.journal.Add("verify."+string(res.Verdict), res.Name+": "+res.Summary, map[string]any{"verifier": res.Name})
 	}
@@ -80,7 +84,7 @@ func (r *run) checks(ctx context.Context, before map[string]invariantValue) []ve
 		checks = append(checks, verify.Check{Name: name, Stage: stage, Needs: needs, Run: run})
 	}
 	checks = append(checks, verify.Assume(r.loadMeaningful()))
-	meaningful := []string{nameLoad}
+	meaningful := []string{verify.NameLoadRate}
 
 	if spec.Durability.Enabled() {
 		d := spec.Durability
@@ -144,29 +148,58 @@ func (r *run) checks(ctx context.Context, before map[string]invariantValue) []ve
 	return checks
 }
 
-// Names of the checks the engine itself provides.
-const (
-	nameLoad       = "load-rate"
-	nameIdempotent = "rollback-idempotent"
-)
+// nameIdempotent names the check of the rollback's idempotency, which the
+// engine itself provides.
+const nameIdempotent = "rollback-idempotent"
+
+// advisory lists the verifiers the scenario made advisory, by result name.
+func (r *run) advisory() map[string]bool {
+	v := r.sc.Verify
+	adv := map[string]bool{
+		verify.NameHealth: v.Health.Advisory, verify.NameDurability: v.Durability.Advisory, verify.NameSLO: v.SLO.Advisory,
+		verify.NameDuplicates: v.Duplicates.Advisory, verify.NameLinearizability: v.Linearizability.Advisory,
+		verify.NameStaleReads: v.StaleReads.Advisory, verify.NameMixedVersions: v.MixedVersions.Advisory,
+	}
+	for _, inv := range v.Invariants {
+		adv[verify.InvariantPrefix+inv.Name] = inv.Advisory
+	}
+	return adv
+}
 
 // loadMeaningful is the assumption that the load generator, not the
 // system, set the pace: the rate before the first fault reached the
-// configured rate within 10%.
+// configured rate within 10%. When no complete window came before the
+// first fault there is no rate to measure; the generator's own lag behind
+// its schedule is then the evidence.
 func (r *run) loadMeaningful() verify.Result {
 	before := r.journal.Now()
 	if onset := r.onset(); onset != nil {
 		before = *onset
 	}
+	res := verify.Result{Name: verify.NameLoadRate}
+	if _, measurable := load.Baseline(r.history.Windows, before); !measurable {
+		lag, tol := r.history.Lag, r.sc.Harness.LagTolerance
+		res.Evidence = map[string]any{"lag": lag.Max.String(), "lagTolerance": tol.String()}
+		if lag.Hits > 0 && lag.Max <= tol {
+			res.Verdict = verify.Success
+			res.Summary = fmt.Sprintf("no complete window before the first fault to measure the rate on; the load generator kept its schedule (at most %s behind)",
+				lag.Max.Round(time.Millisecond))
+			return res
+		}
+		res.Verdict = verify.Failure
+		res.Summary = fmt.Sprintf("no complete window before the first fault to measure the rate on, and the load generator fell %s behind its schedule",
+			lag.Max.Round(time.Millisecond))
+		return res
+	}
 	ok, achieved, wanted := load.Meaningful(r.sc.Load.Spec, r.history.Windows, before)
-	res := verify.Result{Name: nameLoad, Evidence: map[string]any{"achieved": achieved, "wanted": wanted}}
+	res.Evidence = map[string]any{"achieved": achieved, "wanted": wanted}
 	if ok {
 		res.Verdict = verify.Success
 		res.Summary = fmt.Sprintf("the load reached %.0f of %.0f req/s before the first fault", achieved, wanted)
 		return res
 	}
 	res.Verdict = verify.Failure
-	res.Summary = fmt.Sprintf("the load reached only %.0f of %.0f req/s before the first fault: the load generator, not the system, was the bottleneck, so checks that need a meaningful load are skipped", achieved, wanted)
+	res.Summary = fmt.Sprintf("the load reached only %.0f of %.0f req/s before the first fault: the drill did not put the system under the load it asked for, so it cannot be judged, and checks that need a meaningful load are skipped", achieved, wanted)
 	return res
 }
 

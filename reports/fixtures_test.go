@@ -86,9 +86,9 @@ func reportOf(ops []load.Op, end time.Duration) *reports.Report {
 			TriggerFired: dur(at(0.3) + 3*time.Second), RollbackStart: dur(at(0.4)), RollbackEnd: dur(at(0.4) + 80*time.Millisecond),
 			Recovered: dur(at(0.4) + time.Second), LoadEnd: dur(end)},
 		Measures: reports.Measures{DetectionTime: dur(3 * time.Second), RollbackDuration: dur(80 * time.Millisecond),
-			RTO: dur(time.Second), LostWrites: len(lost)},
+			RTO: dur(time.Second), RTOFrom: "rollback-start", LostWrites: ptrInt(len(lost))},
 		Trigger: &rollback.Firing{Trigger: "error_rate above 5%", FirstBreach: at(0.3) + time.Second, At: at(0.3) + 3*time.Second, Value: 0.33, Windows: 2},
-		Actions: []rollback.ActionResult{{Action: rollback.RedeployPrevious, Service: "api", From: "v2", To: "v1", Start: at(0.4), End: at(0.4) + 80*time.Millisecond}},
+		Actions: []rollback.ActionResult{{Action: rollback.RedeployPrevious, Status: rollback.StepDone, Service: "api", From: "v2", To: "v1", Start: at(0.4), End: at(0.4) + 80*time.Millisecond}},
 		Deploys: []reports.Deploy{
 			{Service: "api", From: "v1", To: "v2", By: "timeline", Start: at(0.3), End: at(0.3) + 60*time.Millisecond},
 			{Service: "api", From: "v2", To: "v1", By: "rollback", Start: at(0.4), End: at(0.4) + 80*time.Millisecond},
@@ -144,3 +144,5 @@ func drillDir(r *reports.Report, journal []reports.JournalEntry) string {
 	}
 	return dir
 }
+
+func ptrInt(n int) *int { return &n }

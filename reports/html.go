@@ -30,6 +30,9 @@ type htmlView struct {
 	Measures  []fact
 	Verifiers []htmlVerifier
 	Lost      lost
+	LostText  string
+	Verdict   string
+	Steps     []stepFact
 	Changes   []htmlChange
 	Journal   []htmlEntry
 }
@@ -77,8 +80,9 @@ func htmlPage(r *Report, journal []JournalEntry) (*template.Template, htmlView, 
 		return nil, htmlView{}, fmt.Errorf("reports: html: %w", err)
 	}
 	tmpl, err := template.New("report.html.tmpl").Funcs(template.FuncMap{
-		"pct":  func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
-		"tone": gateTone,
+		"pct":   func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
+		"clock": r.clockNote,
+		"tone":  gateTone,
 	}).ParseFS(assets, "assets/report.html.tmpl")
 	if err != nil {
 		return nil, htmlView{}, fmt.Errorf("reports: html: %w", err)
@@ -89,16 +93,21 @@ func htmlPage(r *Report, journal []JournalEntry) (*template.Template, htmlView, 
 		Chart:    buildChart(r, journal, ChartPoints),
 		Duration: r.Drill.Duration.Round(msRound).String(),
 		Phases:   phaseFacts(r), Measures: measureFacts(r),
-		Lost: lostWrites(r), Changes: changes(r),
+		Lost: lostWrites(r), LostText: lostText(r), Verdict: verdictText(r.Outcome),
+		Steps: stepFacts(r), Changes: changes(r),
 	}
 	if !r.Drill.Started.IsZero() {
 		view.Started = r.Drill.Started.UTC().Format(time.RFC3339)
 	}
 	for _, v := range r.Verifiers {
-		view.Verifiers = append(view.Verifiers, htmlVerifier{Result: v, Tone: verdictTone(v.Verdict), EvidenceJSON: evidenceJSON(v.Evidence)})
+		tone := verdictTone(v.Verdict)
+		if v.Advisory && tone == "bad" {
+			tone = "warn"
+		}
+		view.Verifiers = append(view.Verifiers, htmlVerifier{Result: v, Tone: tone, EvidenceJSON: evidenceJSON(v.Evidence)})
 	}
 	for _, e := range journal {
-		view.Journal = append(view.Journal, htmlEntry{At: at(e.T), Kind: e.Kind, Msg: e.Msg, Fields: evidenceJSON(e.Fields)})
+		view.Journal = append(view.Journal, htmlEntry{At: r.offset(e.T), Kind: e.Kind, Msg: e.Msg, Fields: evidenceJSON(e.Fields)})
 	}
 	return tmpl, view, nil
 }
@@ -112,10 +121,10 @@ func changes(r *Report) []htmlChange {
 	}
 	var ts []timed
 	for _, e := range timeline(r) {
-		ts = append(ts, timed{e.t, htmlChange{Start: at(e.t), What: e.what}})
+		ts = append(ts, timed{e.t, htmlChange{Start: r.offset(e.t), What: e.what}})
 	}
 	for _, a := range r.Actions {
-		ts = append(ts, timed{a.Start, htmlChange{Start: at(a.Start), End: at(a.End), Error: a.Error,
+		ts = append(ts, timed{a.Start, htmlChange{Start: r.offset(a.Start), End: r.offset(a.End), Error: a.Error,
 			What: fmt.Sprintf("rollback action %s on %s %s → %s", a.Action, a.Service, orDash(a.From), orDash(a.To))}})
 	}
 	slices.SortStableFunc(ts, func(a, b timed) int { return cmp.Compare(a.t, b.t) })
@@ -132,7 +141,7 @@ func statusTone(s Status) string {
 	switch s {
 	case Passed:
 		return "ok"
-	case Failed:
+	case Failed, Errored:
 		return "bad"
 	}
 	return "warn"

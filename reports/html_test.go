@@ -12,6 +12,7 @@ import (
 
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/verify"
 )
 
 // chartJSON is the chart data as the page's script reads it.
@@ -202,13 +203,23 @@ var _ = Describe("WriteHTML", func() {
 		Expect(p.section("score")).To(ContainSubstring(reports.Formula))
 	})
 
-	It("says so when there is no journal, no verifier and no lost write", func() {
+	It("says so when there is no journal and no verifier, and that lost writes were not checked", func() {
 		r := realisticReport(60)
-		r.Verifiers, r.Measures.LostWrites = nil, 0
+		r.Verifiers, r.Measures.LostWrites = nil, nil
 		p := renderHTML(r, nil)
 		Expect(p.section("journal")).To(ContainSubstring("No journal was found"))
 		Expect(p.section("verifiers")).To(ContainSubstring("No verifier ran."))
-		Expect(p.section("lost")).To(ContainSubstring("No acknowledged write was lost."))
+		Expect(p.section("lost")).To(ContainSubstring("not checked: the drill did not reach its verifiers"))
+		Expect(p.section("lost")).NotTo(ContainSubstring("0 acknowledged"))
+	})
+
+	It("says no write was lost only when durability read them all back", func() {
+		r := realisticReport(60)
+		zero := 0
+		r.Measures.LostWrites = &zero
+		r.Verifiers = []verify.Result{{Name: verify.NameDurability, Verdict: verify.Success, Integrity: true,
+			Summary: "0 of 10 acknowledged writes lost", Evidence: map[string]any{"lost": 0}}}
+		Expect(renderHTML(r, nil).section("lost")).To(ContainSubstring("0 acknowledged writes (RPO 0)"))
 	})
 
 	It("renders an empty report without failing", func() {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/verify"
 )
 
@@ -85,6 +86,9 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		suite.Cases = append(suite.Cases, junitCase{Name: "harness", Classname: suite.Name,
 			Error: &junitProblem{Message: "drill " + string(r.Status) + ": " + r.Error, Type: string(r.Outcome.Class), Body: xmlSafe(r.Error)}})
 	}
+	for _, st := range stepFacts(r) {
+		suite.Cases = append(suite.Cases, stepCase(suite.Name+".steps", st))
+	}
 	for _, v := range r.Verifiers {
 		suite.Cases = append(suite.Cases, verifierCase(suite.Name+".verifiers", v))
 	}
@@ -125,18 +129,45 @@ func WriteJUnit(w io.Writer, r *Report) error {
 }
 
 func junitProperties(r *Report) []junitProperty {
-	return []junitProperty{
+	props := []junitProperty{
 		{"drill.id", r.Drill.ID}, {"scenario", r.Drill.Scenario}, {"scenario.file", r.Drill.File},
 		{"scenario.digest", r.Drill.Digest}, {"seed", strconv.FormatUint(r.Drill.Seed, 10)},
 		{"runtime", r.Drill.Runtime}, {"status", string(r.Status)}, {"class", string(r.Outcome.Class)},
+		{"exitCode", strconv.Itoa(r.Outcome.Class.ExitCode())}, {"verdict", verdictText(r.Outcome)},
 		{"score", strconv.Itoa(r.Score.Value)}, {"passScore", strconv.Itoa(r.Score.PassScore)},
 		{"formula", r.Score.Formula},
 	}
+	for i, w := range r.Outcome.Warnings {
+		props = append(props, junitProperty{fmt.Sprintf("warning.%d", i+1), w})
+	}
+	return props
+}
+
+// stepCase is a timeline step or rollback action: a failure when it
+// failed, timed out or never ran and is not optional; skipped with the
+// reason when it was skipped or is optional.
+func stepCase(class string, st stepFact) junitCase {
+	c := junitCase{Name: st.Label + " " + st.What, Classname: class, Time: "0"}
+	switch {
+	case st.Status == rollback.StepDone:
+	case st.Status == rollback.StepSkipped:
+		c.Skipped = &junitSkipped{Message: st.Note}
+	case st.Optional:
+		c.Skipped = &junitSkipped{Message: "optional step " + string(st.Status) + ": " + st.Note}
+	default:
+		c.Failure = &junitProblem{Message: string(st.Status) + ": " + st.Note, Type: "step", Body: xmlSafe(st.Note)}
+	}
+	return c
 }
 
 func verifierCase(class string, v verify.Result) junitCase {
 	c := junitCase{Name: v.Name, Classname: class, Time: "0"}
 	body := xmlSafe(v.Summary + "\n" + evidenceJSON(v.Evidence))
+	switch {
+	case v.Advisory && v.Verdict != verify.Success:
+		c.Skipped = &junitSkipped{Message: "advisory, decides nothing: " + string(v.Verdict) + ": " + v.Summary}
+		return c
+	}
 	switch v.Verdict {
 	case verify.Success:
 	case verify.Failure:

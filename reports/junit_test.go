@@ -82,7 +82,7 @@ var _ = Describe("WriteJUnit", func() {
 		r := realisticReport(60)
 		s := junit(r)
 		Expect(s.Name).To(Equal("faultdrill.ledger-bad-release"))
-		Expect(s.Cases).To(HaveLen(len(r.Verifiers) + 5))
+		Expect(s.Cases).To(HaveLen(len(r.Verifiers) + len(r.Outcome.Gates) + len(r.Actions)))
 
 		health := testcase(s, ".verifiers", "health")
 		Expect(health.Failure).To(BeNil())
@@ -101,12 +101,18 @@ var _ = Describe("WriteJUnit", func() {
 		Expect(testcase(s, ".verifiers", "linearizability").Skipped).NotTo(BeNil())
 
 		Expect(testcase(s, ".gates", "integrity").Failure).NotTo(BeNil())
-		for _, g := range []string{"rto", "slo", "health"} {
+		Expect(testcase(s, ".gates", "verification").Failure).NotTo(BeNil(), "stale-reads could not decide")
+		for _, g := range []string{"rto", "slo", "health", "harness", "baseline", "steps"} {
 			c := testcase(s, ".gates", g)
 			Expect(c.Failure).To(BeNil(), g)
 			Expect(c.Skipped).To(BeNil(), g)
 		}
-		Expect([]int{s.Tests, s.Failures, s.Errors, s.Skipped}).To(Equal([]int{10, 2, 1, 1}))
+		Expect(testcase(s, ".steps", "rollback 1 redeploy-previous api v2 → v1").Failure).To(BeNil())
+		// 5 verifiers + 10 gates + 1 rollback action; failures: durability,
+		// the integrity and verification gates; error: stale-reads;
+		// skipped: linearizability.
+		Expect(r.Score.Value).To(BeNumerically(">=", 80))
+		Expect([]int{s.Tests, s.Failures, s.Errors, s.Skipped}).To(Equal([]int{16, 3, 1, 1}))
 	})
 
 	It("fails the rto, slo and score gates when they fail, and skips a gate with nothing to check", func() {
@@ -117,7 +123,7 @@ var _ = Describe("WriteJUnit", func() {
 		reports.Judge(r)
 		s := junit(r)
 		Expect(testcase(s, ".gates", "rto").Failure.Message).To(ContainSubstring("never recovered"))
-		Expect(testcase(s, ".gates", "slo").Failure.Message).To(Equal("p99 above 250ms in 4 of 30 windows"))
+		Expect(testcase(s, ".gates", "slo").Failure.Message).To(Equal("slo: p99 above 250ms in 4 of 30 windows"))
 		Expect(testcase(s, ".gates", "score").Failure.Body).To(ContainSubstring(reports.Formula))
 		Expect(testcase(s, ".gates", "health").Skipped.Message).To(ContainSubstring("no health verifier"))
 	})

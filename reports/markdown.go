@@ -19,6 +19,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	mdHeader(&b, r)
 	mdScore(&b, r)
 	mdPhases(&b, r)
+	mdSteps(&b, r)
 	mdVerifiers(&b, r)
 	mdLost(&b, r)
 	if _, err := io.WriteString(w, b.String()); err != nil {
@@ -29,8 +30,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 func mdHeader(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "## faultdrill: %s %s\n\n", md(r.Drill.Scenario), statusText(r.Status))
-	fmt.Fprintf(b, "**%s**: score **%d / 100** (pass mark %d), class `%s`.\n\n",
-		statusText(r.Status), r.Score.Value, r.Score.PassScore, md(string(r.Outcome.Class)))
+	score := fmt.Sprintf("score **%d / 100**", r.Score.Value)
+	if r.Score.NoData {
+		score = "**not scored** (no part had data)"
+	}
+	fmt.Fprintf(b, "**%s**: %s (pass mark %d). Verdict: %s.\n\n",
+		statusText(r.Status), score, r.Score.PassScore, md(verdictText(r.Outcome)))
 	fmt.Fprintf(b, "Drill %s, scenario file %s (sha256 %s), seed %d, runtime %s.\n\n",
 		md(r.Drill.ID), md(r.Drill.File), md(short(r.Drill.Digest)), r.Drill.Seed, md(r.Drill.Runtime))
 	if r.Partial {
@@ -40,6 +45,13 @@ func mdHeader(b *strings.Builder, r *Report) {
 		b.WriteString("### Reasons\n\n")
 		for _, reason := range r.Outcome.Reasons {
 			fmt.Fprintf(b, "- %s\n", md(reason))
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Outcome.Warnings) > 0 {
+		b.WriteString("### Warnings\n\nThese decide nothing.\n\n")
+		for _, w := range r.Outcome.Warnings {
+			fmt.Fprintf(b, "- %s\n", md(w))
 		}
 		b.WriteString("\n")
 	}
@@ -54,9 +66,13 @@ func mdScore(b *strings.Builder, r *Report) {
 		}
 		fmt.Fprintf(b, "| %s | %g | %s | %s |\n", md(c.Name), c.Weight, value, md(c.Detail))
 	}
-	fmt.Fprintf(b, "| **score** | | **%d** | pass mark %d |\n\n", r.Score.Value, r.Score.PassScore)
+	total := fmt.Sprint(r.Score.Value)
+	if r.Score.NoData {
+		total = "not scored"
+	}
+	fmt.Fprintf(b, "| **score** | | **%s** | pass mark %d |\n\n", total, r.Score.PassScore)
 	if len(r.Outcome.Gates) > 0 {
-		b.WriteString("| gate | state | detail |\n|---|---|---|\n")
+		b.WriteString("### Gates\n\n| gate | state | detail |\n|---|---|---|\n")
 		for _, g := range r.Outcome.Gates {
 			fmt.Fprintf(b, "| %s | %s | %s |\n", md(g.Name), md(string(g.State)), md(g.Detail))
 		}
@@ -68,12 +84,24 @@ func mdScore(b *strings.Builder, r *Report) {
 }
 
 func mdPhases(b *strings.Builder, r *Report) {
-	b.WriteString("### Phases and measures\n\n| | |\n|---|---|\n")
+	fmt.Fprintf(b, "### Phases and measures\n\n%s.\n\n| phase or measure | value |\n|---|---|\n", md(r.clockNote()))
 	for _, f := range phaseFacts(r) {
 		fmt.Fprintf(b, "| %s | %s |\n", f.Name, md(f.Value))
 	}
 	for _, f := range measureFacts(r) {
 		fmt.Fprintf(b, "| %s | %s |\n", f.Name, md(f.Value))
+	}
+	b.WriteString("\n")
+}
+
+func mdSteps(b *strings.Builder, r *Report) {
+	steps := stepFacts(r)
+	if len(steps) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### Steps\n\n%s.\n\n| step | at | what | status | note |\n|---|---|---|---|---|\n", md(stepCounts(steps)))
+	for _, s := range steps {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", md(s.Label), md(s.At), md(s.What), md(string(s.Status)), md(s.Note))
 	}
 	b.WriteString("\n")
 }
@@ -89,7 +117,11 @@ func mdVerifiers(b *strings.Builder, r *Report) {
 		if v.Integrity {
 			integrity = "yes"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(v.Name), md(string(v.Verdict)), integrity, md(v.Summary))
+		name := md(v.Name)
+		if v.Advisory {
+			name += " (advisory)"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", name, md(string(v.Verdict)), integrity, md(v.Summary))
 	}
 	b.WriteString("\n")
 }
@@ -97,6 +129,7 @@ func mdVerifiers(b *strings.Builder, r *Report) {
 func mdLost(b *strings.Builder, r *Report) {
 	l := lostWrites(r)
 	if l.Total == 0 {
+		fmt.Fprintf(b, "### Lost writes\n\n%s\n\n", md(lostText(r)))
 		return
 	}
 	fmt.Fprintf(b, "### Lost writes\n\n%d acknowledged writes lost (RPO %d)", l.Total, r.Objectives.RPO)

@@ -25,7 +25,7 @@ var _ = Describe("WriteMarkdown", func() {
 		out := markdown(r)
 		first, _, _ := strings.Cut(out, "\n")
 		Expect(first).To(Equal("## faultdrill: ledger-bad-release FAILED"))
-		Expect(out).To(ContainSubstring("**FAILED**: score **%d / 100** (pass mark 80), class `integrity`.", r.Score.Value))
+		Expect(out).To(ContainSubstring("**FAILED**: score **%d / 100** (pass mark 80). Verdict: integrity — integrity violated (exit 4).", r.Score.Value))
 		Expect(out).To(ContainSubstring("seed 42"))
 	})
 
@@ -36,13 +36,13 @@ var _ = Describe("WriteMarkdown", func() {
 			Expect(out).To(MatchRegexp(`(?m)^\| %s \| %g \| `, c.Name, c.Weight))
 		}
 		Expect(out).To(MatchRegexp(`(?m)^\| \*\*score\*\* \| \| \*\*%d\*\* \| pass mark 80 \|$`, r.Score.Value))
-		Expect(out).To(ContainSubstring("| integrity | failed | failed: durability |"))
+		Expect(out).To(MatchRegexp(`(?m)^\| integrity \| failed \| durability: \d+ of \d+ acknowledged writes lost`))
 		Expect(out).To(ContainSubstring("| rto | passed | recovered in 1s, within the 10s objective |"))
 		Expect(out).To(ContainSubstring("| trigger fired | t+21s |"))
-		Expect(out).To(ContainSubstring("| RTO | 1s (objective 10s, from rollback-start) |"))
+		Expect(out).To(ContainSubstring("| RTO | 1s (objective 10s, counted from rollback-start) |"))
 		Expect(out).To(MatchRegexp(`(?m)^\| durability \| failure \| yes \| \d+ of \d+ acknowledged writes lost \(RPO allows 0\) \|$`))
 		Expect(out).To(ContainSubstring("| linearizability | skipped |  | no key-value workload |"))
-		Expect(out).To(MatchRegexp(`(?m)^> score = round\(100 × Σ weight·part / Σ weight\) .* score \(score &lt; passScore\)\.$`), "the formula")
+		Expect(out).To(MatchRegexp(`(?m)^> score = round\(100 × Σ weight·part / Σ weight\) .* among the failed gates\.$`), "the formula")
 	})
 
 	It("lists the reasons", func() {
@@ -56,17 +56,28 @@ var _ = Describe("WriteMarkdown", func() {
 		out := markdown(r)
 		lost := r.Verifiers[1].Evidence["lostIds"].([]string)
 		Expect(len(lost)).To(BeNumerically(">", 20))
-		Expect(out).To(ContainSubstring("%d acknowledged writes lost (RPO 0); the first 20:", r.Measures.LostWrites))
+		Expect(out).To(ContainSubstring("%d acknowledged writes lost (RPO 0); the first 20:", *r.Measures.LostWrites))
 		Expect(out).To(ContainSubstring(fmt.Sprintf("\n- %s\n", lost[0])))
 		Expect(out).To(ContainSubstring(fmt.Sprintf("\n- %s\n", lost[19])))
 		Expect(out).NotTo(ContainSubstring(lost[20]))
 	})
 
-	It("says nothing about lost writes when none was lost", func() {
+	It("says that no write was lost when durability read them all back", func() {
 		r := realisticReport(60)
 		r.Verifiers[1] = verify.Result{Name: "durability", Verdict: verify.Success, Integrity: true, Summary: "0 lost"}
-		r.Measures.LostWrites = 0
-		Expect(markdown(r)).NotTo(ContainSubstring("Lost writes"))
+		zero := 0
+		r.Measures.LostWrites = &zero
+		Expect(markdown(r)).To(ContainSubstring("### Lost writes\n\n0 acknowledged writes (RPO 0)"))
+	})
+
+	It("says lost writes were not checked when durability could not read them back", func() {
+		r := realisticReport(60)
+		r.Verifiers[1] = verify.Result{Name: "durability", Verdict: verify.Unknown, Integrity: true,
+			Summary: "1484 of 1484 acknowledged writes could not be read back"}
+		r.Measures.LostWrites = nil
+		out := markdown(r)
+		Expect(out).To(ContainSubstring("not checked: durability unknown: 1484 of 1484"))
+		Expect(out).NotTo(MatchRegexp(`lost 0|0 acknowledged writes`))
 	})
 
 	It("escapes hostile text so it can neither break a table nor inject markup", func() {

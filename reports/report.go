@@ -36,14 +36,25 @@ type Report struct {
 	Trigger    *rollback.Firing `json:"trigger,omitempty"`
 	// Approval is the rollback owner's decision, when the scenario asked
 	// for one.
-	Approval *rollback.Approval      `json:"approval,omitempty"`
-	Actions  []rollback.ActionResult `json:"actions,omitempty"`
-	Deploys  []Deploy                `json:"deploys,omitempty"`
-	Faults   []Fault                 `json:"faults,omitempty"`
-	Load     LoadSummary             `json:"load"`
-	Windows  []load.Window           `json:"windows,omitempty"`
+	Approval *rollback.Approval `json:"approval,omitempty"`
+	// EarlyTriggers are triggers that fired before the fault onset: the
+	// system was already failing. They get no detection credit and start
+	// no rollback.
+	EarlyTriggers []rollback.Firing `json:"earlyTriggers,omitempty"`
+	// Steps are the timeline's steps, each with how it ended.
+	Steps []Step `json:"steps,omitempty"`
+	// Actions are the rollback plan's actions, each with how it ended.
+	Actions []rollback.ActionResult `json:"actions,omitempty"`
+	Deploys []Deploy                `json:"deploys,omitempty"`
+	Faults  []Fault                 `json:"faults,omitempty"`
+	Load    LoadSummary             `json:"load"`
+	Windows []load.Window           `json:"windows,omitempty"`
 	// Baseline aggregates the load windows before the fault onset.
-	Baseline  *load.Window    `json:"baseline,omitempty"`
+	Baseline *load.Window `json:"baseline,omitempty"`
+	// Harness is how well faultdrill itself held the drill.
+	Harness Harness `json:"harness"`
+	// Signal is the signal that interrupted the drill, when one did.
+	Signal    *Signal         `json:"signal,omitempty"`
 	Verifiers []verify.Result `json:"verifiers,omitempty"`
 	Score     Score           `json:"score"`
 	Outcome   Outcome         `json:"outcome"`
@@ -95,6 +106,9 @@ type Objectives struct {
 	// "slo", "health", "detection", "errorBudget"); parts not named keep
 	// their default (see DefaultWeights).
 	Weights map[string]float64 `json:"weights,omitempty"`
+	// ExpectUnhealthyBeforeFault accepts triggers firing before the fault
+	// onset (the baseline gate then passes, with a warning).
+	ExpectUnhealthyBeforeFault bool `json:"expectUnhealthyBeforeFault,omitempty"`
 }
 
 // Phases are the offsets at which a drill's milestones happened; a nil
@@ -118,13 +132,60 @@ type Measures struct {
 	// RollbackDuration is rollback start to rollback end (every action done,
 	// every redeployed service healthy).
 	RollbackDuration *time.Duration `json:"rollbackDuration,omitempty"`
-	// RTO is the recovery time, counted from Objectives.RTOFrom to Recovered.
+	// RTO is the recovery time, counted from RTOFrom to Recovered.
 	RTO *time.Duration `json:"rto,omitempty"`
-	// LostWrites is how many acknowledged writes were not found afterwards.
-	LostWrites int `json:"lostWrites"`
+	// RTOFrom is the phase the RTO was really counted from:
+	// "rollback-start", "fault-onset" (as the scenario asks, or when no
+	// rollback started) or "load-start" (nothing was disrupted).
+	RTOFrom string `json:"rtoFrom,omitempty"`
+	// LostWrites is how many acknowledged writes durability read back and
+	// did not find; nil when no durability verifier read them all back
+	// (not configured, or it could not decide): not checked, never zero.
+	LostWrites *int `json:"lostWrites,omitempty"`
 	// FlagPropagation is the time from a rollback's feature-flag flip to
 	// the moment every later response reported the new flag value.
 	FlagPropagation *time.Duration `json:"flagPropagation,omitempty"`
+}
+
+// Step is one timeline step and how it ended. Offsets are from the drill's
+// start, like every offset of the report, except Planned, which is the
+// step's at: from the start of the load, as written in the scenario.
+type Step struct {
+	// Index is the step's position in the timeline, from 1.
+	Index int `json:"index"`
+	// Kind is deploy, inject, partition, snapshot, action, heal or wait.
+	Kind string `json:"kind"`
+	// What says what the step does, in a few words.
+	What string `json:"what"`
+	// Planned is the step's at: offset from the load start, when it has
+	// one.
+	Planned *time.Duration `json:"planned,omitempty"`
+	// Start and End bound the step's work; nil when it did not run.
+	Start *time.Duration `json:"start,omitempty"`
+	End   *time.Duration `json:"end,omitempty"`
+	// Late is how long after its planned offset the step took effect.
+	Late   *time.Duration      `json:"late,omitempty"`
+	Status rollback.StepStatus `json:"status"`
+	// Cause says who made a failed step fail: the harness or the system.
+	Cause Cause `json:"cause,omitempty"`
+	// Reason says why the step failed, was skipped or did not run.
+	Reason   string `json:"reason,omitempty"`
+	Optional bool   `json:"optional,omitempty"`
+}
+
+// Harness is how well faultdrill held the drill: how far its load generator
+// fell behind its schedule, and the tolerances that judge it and the
+// lateness of steps (see the harness gate).
+type Harness struct {
+	Lag           load.Lag      `json:"lag"`
+	LagTolerance  time.Duration `json:"lagTolerance"`
+	StepTolerance time.Duration `json:"stepTolerance"`
+}
+
+// Signal is a signal that interrupted the drill, and when it arrived.
+type Signal struct {
+	Name string        `json:"name"`
+	At   time.Duration `json:"at"`
 }
 
 // Deploy is a version switch of a service, by the timeline or a rollback.
@@ -163,9 +224,11 @@ type Outcome struct {
 	Class  Class `json:"class"`
 	// Reasons say, one sentence each, why the drill failed.
 	Reasons []string `json:"reasons,omitempty"`
-	// Gates are the pass/fail checks the verdict was made of, in the
-	// order they rank: integrity, rto, slo, health, score.
+	// Gates are the pass/fail checks the verdict was made of.
 	Gates []Gate `json:"gates,omitempty"`
+	// Warnings are what advisory verifiers and optional steps found: shown
+	// everywhere, deciding nothing.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Write writes the report as indented JSON to dir/report.json, atomically.

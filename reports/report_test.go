@@ -31,7 +31,7 @@ func fullReport() *reports.Report {
 		Status:     reports.Failed,
 		Partial:    true,
 		Error:      "x",
-		Objectives: reports.Objectives{RTO: 30 * time.Second, RTOFrom: "fault", RPO: 1, PassScore: 80, SLOErrorRate: 0.01, SLOP99: 250 * time.Millisecond},
+		Objectives: reports.Objectives{RTO: 30 * time.Second, RTOFrom: "fault-onset", RPO: 1, PassScore: 80, SLOErrorRate: 0.01, SLOP99: 250 * time.Millisecond},
 		Phases: reports.Phases{
 			LoadStart: dur(0), FaultOnset: dur(10 * time.Second), FirstBreach: dur(11 * time.Second),
 			TriggerFired: dur(13 * time.Second), RollbackStart: dur(13 * time.Second),
@@ -39,7 +39,7 @@ func fullReport() *reports.Report {
 		},
 		Measures: reports.Measures{
 			DetectionTime: dur(3 * time.Second), RollbackDuration: dur(4 * time.Second),
-			RTO: dur(8 * time.Second), LostWrites: 2,
+			RTO: dur(8 * time.Second), RTOFrom: "fault-onset", LostWrites: ptrInt(2),
 		},
 		Trigger: &rollback.Firing{Trigger: "errors", FirstBreach: 11 * time.Second, At: 13 * time.Second, Value: 0.4, Windows: 2},
 		Actions: []rollback.ActionResult{{Action: rollback.RedeployPrevious, Service: "api", From: "v2", To: "v1", Start: 13 * time.Second, End: 17 * time.Second}},

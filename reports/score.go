@@ -1,27 +1,6 @@
 package reports
 
-import (
-	"fmt"
-	"math"
-	"strings"
-
-	"github.com/faultdrill/faultdrill/verify"
-)
-
-// Class is why a drill ended as it did; a CLI maps each class to its own
-// exit code so that a pipeline can tell them apart without parsing output.
-type Class string
-
-// Classes, from the most to the least severe failure a drill can have.
-const (
-	ClassPassed      Class = "passed"
-	ClassIntegrity   Class = "integrity"   // an integrity verifier failed: lost writes beyond the RPO, duplicates, broken invariants, a non-linearizable history
-	ClassRTO         Class = "rto"         // not recovered within the RTO objective
-	ClassSLO         Class = "slo"         // the slo verifier failed: the SLO was not met after the rollback
-	ClassFailed      Class = "failed"      // unhealthy after the drill, or score below the pass mark
-	ClassError       Class = "error"       // the harness could not run the drill
-	ClassInterrupted Class = "interrupted" // stopped by a signal before it ended
-)
+import "math"
 
 // Names of the score's parts, as they appear in Objectives.Weights and in
 // every report.
@@ -52,14 +31,24 @@ const Formula = "score = round(100 × Σ weight·part / Σ weight) over the part
 	"detection = 1 when a trigger fired within the detection objective (or at all when none is set), falling linearly to 0 at twice the objective, " +
 	"0 when the SLO was breached after the fault onset and no trigger fired; " +
 	"errorBudget = 1 when (failed + indeterminate) / operations is within the error budget (default 5%), falling linearly to 0 at twice the budget. " +
-	"A part with no data is left out of both sums: rto when the load did not run to its end, slo when no slo verifier decided, " +
-	"health when no health verifier ran, detection when there was no fault onset or the SLO held and no trigger fired, errorBudget when no operation ran. " +
-	"The drill passes when no gate fails, in this order: integrity (any integrity verifier failed: acknowledged writes lost beyond the RPO, duplicates, broken invariants, a non-linearizable history — whatever the score), " +
-	"rto (recovered later than the RTO objective, or never), slo (the slo verifier failed), health (a service unhealthy afterwards), score (score < passScore)."
+	"A part with no data is left out of both sums: rto when the load did not run to its end, slo when no slo verifier decided or it is advisory, " +
+	"health when no health verifier ran or it is advisory, detection when there was no fault onset or the SLO held and no trigger fired, errorBudget when no operation ran; " +
+	"with no part left the drill is not scored and fails. " +
+	"The drill passes only when no gate fails: steps (every timeline step and rollback action not marked optional was done), " +
+	"integrity (no integrity verifier found lost acknowledged writes beyond the RPO, duplicates, a broken invariant, a non-linearizable history, stale reads or a non-idempotent rollback — whatever the score), " +
+	"harness (the load reached its rate, the load generator stayed within its lag tolerance, every step took effect within its tolerance), " +
+	"verification (every verifier reached a verdict on everything it was asked, and at least one did), " +
+	"baseline (no trigger fired before the fault onset, unless the scenario expects it), rto (recovered within the RTO objective), " +
+	"slo (the slo verifier passed), health (every service healthy afterwards), checks (every other verifier passed), score (score ≥ passScore). " +
+	"Advisory verifiers and optional steps are shown as warnings and decide nothing. " +
+	"The drill's class is the first of error, interrupted, integrity, void, rto, slo, failed, unverified among the failed gates."
 
 // Score is the drill's score with the parts it is made of.
 type Score struct {
-	Value      int         `json:"value"`
+	Value int `json:"value"`
+	// NoData means no part had data: nothing was measured to score, and
+	// Value (0) means nothing.
+	NoData     bool        `json:"noData,omitempty"`
 	PassScore  int         `json:"passScore"`
 	Components []Component `json:"components"`
 	Formula    string      `json:"formula"`
@@ -76,26 +65,11 @@ type Component struct {
 	Detail string `json:"detail"`
 }
 
-// GateState is how one gate of the verdict ended.
-type GateState string
-
-// Gate states. A skipped gate had nothing to check.
-const (
-	GatePassed  GateState = "passed"
-	GateFailed  GateState = "failed"
-	GateSkipped GateState = "skipped"
-)
-
-// Gate is one pass/fail check the verdict is made of.
-type Gate struct {
-	Name   string    `json:"name"`
-	State  GateState `json:"state"`
-	Detail string    `json:"detail"`
-}
-
-// Judge scores the report and decides its outcome from its verifiers,
-// measures and objectives, as Formula states. It leaves an errored or
-// interrupted report's class as it is but still scores what was measured.
+// Judge scores the report and decides its outcome from its steps,
+// verifiers, measures, harness figures and objectives, as Formula states,
+// and sets its Status from that outcome: the one verdict every rendering
+// and the exit code come from. An errored or interrupted report keeps its
+// status, and what was measured is still scored.
 func Judge(r *Report) {
 	rto, slo, health := rtoComponent(r), sloComponent(r.Verifiers), healthComponent(r.Verifiers)
 	parts := []Component{rto, slo, health, detectionComponent(r), errorBudgetComponent(r.Load, r.Objectives)}
@@ -121,7 +95,7 @@ func Judge(r *Report) {
 	if total > 0 {
 		value = int(math.Round(100 * sum / total))
 	}
-	r.Score = Score{Value: value, PassScore: r.Objectives.PassScore, Components: parts, Formula: Formula}
+	r.Score = Score{Value: value, NoData: total == 0, PassScore: r.Objectives.PassScore, Components: parts, Formula: Formula}
 	r.Outcome = decide(r, rto, slo, health)
 	switch {
 	case r.Outcome.Class == ClassError:
@@ -133,123 +107,4 @@ func Judge(r *Report) {
 	default:
 		r.Status = Failed
 	}
-}
-
-// decide runs the gates in rank order; the first that fails names the
-// class, and every failed one gives its reason.
-func decide(r *Report, rto, slo, health Component) Outcome {
-	var reasons []string
-	class := ClassPassed
-	worse := func(c Class, reason string) {
-		reasons = append(reasons, reason)
-		if class == ClassPassed {
-			class = c
-		}
-	}
-	switch r.Status {
-	case Errored:
-		worse(ClassError, "the harness could not complete the drill: "+r.Error)
-	case Interrupted:
-		worse(ClassInterrupted, "the drill was interrupted before it ended")
-	}
-	gates := []Gate{
-		integrityGate(r.Verifiers), rtoGate(rto, r.Objectives), sloGate(r.Verifiers, slo),
-		healthGate(health), scoreGate(r.Score),
-	}
-	classes := []Class{ClassIntegrity, ClassRTO, ClassSLO, ClassFailed, ClassFailed}
-	for i, g := range gates {
-		switch {
-		case g.State != GateFailed:
-		case g.Name == "integrity":
-			for _, v := range r.Verifiers {
-				if v.Integrity && v.Verdict == verify.Failure {
-					worse(classes[i], v.Name+": "+v.Summary)
-				}
-			}
-		case g.Name == "score":
-			worse(classes[i], g.Detail)
-		default:
-			worse(classes[i], g.Name+": "+g.Detail)
-		}
-	}
-	return Outcome{Passed: class == ClassPassed, Class: class, Reasons: reasons, Gates: gates}
-}
-
-func integrityGate(results []verify.Result) Gate {
-	g := Gate{Name: "integrity"}
-	var ran, failed []string
-	for _, v := range results {
-		if !v.Integrity {
-			continue
-		}
-		ran = append(ran, v.Name)
-		if v.Verdict == verify.Failure {
-			failed = append(failed, v.Name)
-		}
-	}
-	switch {
-	case len(failed) > 0:
-		g.State, g.Detail = GateFailed, "failed: "+strings.Join(failed, ", ")
-	case len(ran) == 0:
-		g.State, g.Detail = GateSkipped, "no integrity verifier ran"
-	default:
-		g.State, g.Detail = GatePassed, "no integrity verifier failed: "+strings.Join(ran, ", ")
-	}
-	return g
-}
-
-func rtoGate(rto Component, o Objectives) Gate {
-	g := Gate{Name: "rto", Detail: rto.Detail}
-	switch {
-	case rto.NoData:
-		g.State = GateSkipped
-	case o.RTO <= 0:
-		g.State, g.Detail = GateSkipped, "no RTO objective set; "+rto.Detail
-	case rto.Value < 1:
-		g.State = GateFailed
-	default:
-		g.State = GatePassed
-	}
-	return g
-}
-
-func sloGate(results []verify.Result, slo Component) Gate {
-	v, ok := find(results, PartSLO)
-	switch {
-	case ok && v.Verdict == verify.Failure:
-		return Gate{Name: "slo", State: GateFailed, Detail: v.Summary}
-	case slo.NoData:
-		return Gate{Name: "slo", State: GateSkipped, Detail: slo.Detail}
-	}
-	return Gate{Name: "slo", State: GatePassed, Detail: slo.Detail}
-}
-
-func healthGate(health Component) Gate {
-	g := Gate{Name: "health", Detail: health.Detail}
-	switch {
-	case health.NoData:
-		g.State = GateSkipped
-	case health.Value < 1:
-		g.State = GateFailed
-	default:
-		g.State = GatePassed
-	}
-	return g
-}
-
-func scoreGate(s Score) Gate {
-	if s.Value < s.PassScore {
-		return Gate{Name: "score", State: GateFailed, Detail: fmt.Sprintf("score %d is below the pass mark %d", s.Value, s.PassScore)}
-	}
-	return Gate{Name: "score", State: GatePassed, Detail: fmt.Sprintf("score %d reaches the pass mark %d", s.Value, s.PassScore)}
-}
-
-// find returns the first result of the named verifier.
-func find(results []verify.Result, name string) (verify.Result, bool) {
-	for _, v := range results {
-		if v.Name == name {
-			return v, true
-		}
-	}
-	return verify.Result{}, false
 }

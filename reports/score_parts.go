@@ -37,8 +37,12 @@ func rtoComponent(r *Report) Component {
 func sloComponent(results []verify.Result) Component {
 	c := Component{Name: PartSLO}
 	v, ok := find(results, PartSLO)
-	if !ok {
+	switch {
+	case !ok:
 		c.NoData, c.Detail = true, "no data: no slo verifier ran"
+		return c
+	case v.Advisory:
+		c.NoData, c.Detail = true, "no data: the slo verifier is advisory: "+v.Summary
 		return c
 	}
 	compliant, okC := evidenceNumber(v.Evidence, "compliant", "compliantWindows")
@@ -69,6 +73,9 @@ func healthComponent(results []verify.Result) Component {
 	case v.Verdict == verify.Skipped:
 		c.NoData, c.Detail = true, "no data: the health verifier was skipped: "+v.Summary
 		return c
+	case v.Advisory:
+		c.NoData, c.Detail = true, "no data: the health verifier is advisory: "+v.Summary
+		return c
 	}
 	healthy, unhealthy := listLen(v.Evidence["healthy"]), listLen(v.Evidence["unhealthy"])
 	if total := healthy + unhealthy; total > 0 {
@@ -98,7 +105,7 @@ func detectionComponent(r *Report) Component {
 		c.NoData, c.Detail = true, "no data: no fault onset, nothing to detect"
 	default:
 		if w, ok := firstBreachAfterOnset(r); ok {
-			c.Detail = fmt.Sprintf("the SLO was breached in the window at %s, after the fault onset at %s, and no trigger fired", at(w), at(*r.Phases.FaultOnset))
+			c.Detail = fmt.Sprintf("the SLO was breached in the window at %s, after the fault onset at %s, and no trigger fired", r.offset(w), r.offset(*r.Phases.FaultOnset))
 			return c
 		}
 		c.NoData, c.Detail = true, "no data: no trigger fired and none was needed, the SLO held after the fault onset"

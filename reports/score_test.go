@@ -10,6 +10,7 @@ import (
 
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/verify"
 )
 
@@ -143,9 +144,12 @@ var _ = Describe("Judge", func() {
 		names := []string{}
 		for _, g := range r.Outcome.Gates {
 			names = append(names, g.Name)
-			Expect(g.State).To(Equal(reports.GatePassed), g.Name)
+			Expect(g.State).NotTo(Equal(reports.GateFailed), g.Name)
 		}
-		Expect(names).To(Equal([]string{"integrity", "rto", "slo", "health", "score"}))
+		Expect(names).To(Equal([]string{"steps", "integrity", "harness", "verification", "baseline", "rto", "slo", "health", "checks", "score"}))
+		Expect(gate(r, "steps").State).To(Equal(reports.GateSkipped), "it has no step")
+		Expect(gate(r, "checks").State).To(Equal(reports.GateSkipped), "it has no other verifier")
+		Expect(r.Outcome.Class.ExitCode()).To(Equal(0))
 	})
 
 	It("publishes the default weights it applies", func() {
@@ -172,12 +176,49 @@ var _ = Describe("Judge", func() {
 		Entry("linearizability", "linearizability", "history is not linearizable"),
 	)
 
-	It("does not gate on an integrity verifier that could not decide", func() {
+	DescribeTable("fails closed, as could not verify, when a verifier could not decide",
+		func(v verify.Result) {
+			r := goodReport()
+			r.Verifiers = append(r.Verifiers, v)
+			reports.Judge(r)
+			Expect(r.Outcome.Class).To(Equal(reports.ClassUnverified))
+			Expect(r.Outcome.Class.ExitCode()).To(Equal(7))
+			Expect(r.Status).To(Equal(reports.Failed))
+			Expect(gate(r, "verification").State).To(Equal(reports.GateFailed))
+			Expect(r.Outcome.Reasons).To(ContainElement(ContainSubstring(v.Name)))
+		},
+		Entry("integrity unknown", verify.Result{Name: "duplicates", Verdict: verify.Unknown, Integrity: true, Summary: "could not read"}),
+		Entry("integrity timeout", verify.Result{Name: "linearizability", Verdict: verify.Timeout, Integrity: true, Summary: "cut short"}),
+		Entry("another verifier unknown", verify.Result{Name: "stale-reads", Verdict: verify.Unknown, Summary: "?"}),
+		Entry("integrity that checked fewer items than asked", verify.Result{Name: "duplicates", Verdict: verify.Success, Integrity: true,
+			Summary: "none applied twice", Coverage: &verify.Coverage{Checked: 10, Expected: 1484, Unit: "acknowledged writes"}}),
+	)
+
+	It("fails closed when durability read back none of the acknowledged writes", func() {
+		r := goodReport()
+		r.Verifiers[1] = verify.Result{Name: "durability", Verdict: verify.Unknown, Integrity: true,
+			Summary: "1484 of 1484 acknowledged writes could not be read back", Coverage: &verify.Coverage{Checked: 0, Expected: 1484}}
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassUnverified))
+		Expect(gate(r, "integrity").State).To(Equal(reports.GatePassed), "nothing was found violated")
+		Expect(gate(r, "verification").Reasons).To(ConsistOf(ContainSubstring("durability could not verify (unknown)")))
+	})
+
+	It("ranks a missed RTO above a doubt: could not verify comes last", func() {
 		r := goodReport()
 		r.Verifiers[1] = durabilityResult(verify.Unknown)
+		r.Measures.RTO = nil
 		reports.Judge(r)
-		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
-		Expect(gate(r, "integrity").State).To(Equal(reports.GatePassed))
+		Expect(r.Outcome.Class).To(Equal(reports.ClassRTO))
+		Expect(r.Outcome.Reasons).To(ContainElement(ContainSubstring("durability could not verify")))
+	})
+
+	It("fails closed when no verifier reached a verdict at all", func() {
+		r := goodReport()
+		r.Verifiers = []verify.Result{{Name: "stale-reads", Verdict: verify.Skipped, Summary: "no read after the rollback"}}
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassUnverified))
+		Expect(r.Outcome.Reasons).To(ContainElement(ContainSubstring("checked nothing")))
 	})
 
 	It("skips the integrity gate when no integrity verifier ran", func() {
@@ -188,11 +229,111 @@ var _ = Describe("Judge", func() {
 		Expect(gate(r, "integrity").State).To(Equal(reports.GateSkipped))
 	})
 
-	It("does not gate on a failed verifier that is neither integrity, slo nor health", func() {
+	It("fails on any other verifier that failed", func() {
 		r := goodReport()
 		r.Verifiers = append(r.Verifiers, verify.Result{Name: "mixed-versions", Verdict: verify.Failure, Summary: "v2 served 40 errors"})
 		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassFailed))
+		Expect(gate(r, "checks").State).To(Equal(reports.GateFailed))
+		Expect(r.Outcome.Reasons).To(ConsistOf("mixed-versions: v2 served 40 errors"))
+	})
+
+	It("shows an advisory verifier's failure as a warning and decides nothing by it", func() {
+		r := goodReport()
+		r.Verifiers = append(r.Verifiers,
+			verify.Result{Name: "mixed-versions", Verdict: verify.Failure, Advisory: true, Summary: "v2 served 40 errors"},
+			verify.Result{Name: "duplicates", Verdict: verify.Unknown, Integrity: true, Advisory: true, Summary: "could not read"})
+		reports.Judge(r)
 		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+		Expect(r.Outcome.Warnings).To(ConsistOf(
+			"advisory mixed-versions failure: v2 served 40 errors", "advisory duplicates unknown: could not read"))
+	})
+
+	It("ranks a failed load-rate assumption as void, above a missed RTO, and never passes it", func() {
+		r := goodReport()
+		r.Verifiers = append([]verify.Result{{Name: "load-rate", Verdict: verify.Failure, Summary: "reached only 500 of 3000 req/s"}}, r.Verifiers...)
+		r.Measures.RTO = nil
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassVoid))
+		Expect(r.Outcome.Class.ExitCode()).To(Equal(8))
+		Expect(r.Outcome.Reasons[0]).To(HavePrefix("load-rate failure: "))
+		Expect(r.Outcome.Reasons).To(ContainElement(HavePrefix("rto: ")))
+	})
+
+	It("is void when the load generator fell behind its schedule beyond the tolerance", func() {
+		r := goodReport()
+		r.Harness = reports.Harness{Lag: load.Lag{Max: 3 * time.Second, Late: 900, Hits: 3000}, LagTolerance: time.Second}
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassVoid))
+		Expect(gate(r, "harness").Reasons).To(ConsistOf(ContainSubstring("fell up to 3s behind its schedule")))
+		r.Harness.Lag.Max = 900 * time.Millisecond
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+	})
+
+	It("is void when a step took effect later than its tolerance or never ran, unless optional", func() {
+		r := goodReport()
+		r.Phases.LoadStart = dur(2 * time.Second)
+		r.Steps = []reports.Step{
+			{Index: 1, What: "inject latency", Planned: dur(15 * time.Second), Late: dur(5400 * time.Millisecond), Status: "done"},
+			{Index: 2, What: "heal latency", Status: "not-run", Reason: "the drill ended before its turn"},
+		}
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassVoid))
+		Expect(gate(r, "harness").Reasons).To(ConsistOf(
+			"step 1 (inject latency) took effect 5.4s after its planned t+15s (tolerance 1s)",
+			"step 2 (heal latency) never ran: the drill ended before its turn"))
+		r.Steps[1].Optional = true
+		r.Steps[0].Late = dur(900 * time.Millisecond)
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+		Expect(r.Outcome.Warnings).To(ConsistOf(ContainSubstring("optional step 2 (heal latency) not-run")))
+	})
+
+	DescribeTable("fails on a step or rollback action that failed, by who failed it",
+		func(st reports.Step, a rollback.ActionResult, class reports.Class) {
+			r := goodReport()
+			if st.Index > 0 {
+				r.Steps = []reports.Step{st}
+			}
+			if a.Action != "" {
+				r.Actions = []rollback.ActionResult{a}
+			}
+			reports.Judge(r)
+			Expect(r.Outcome.Class).To(Equal(class))
+			Expect(gate(r, "steps").State).To(Equal(reports.GateFailed))
+		},
+		Entry("a fault faultdrill could not inject: harness error", reports.Step{Index: 1, What: "inject latency",
+			Status: "failed", Cause: reports.CauseHarness, Reason: "toxiproxy refused"}, rollback.ActionResult{}, reports.ClassError),
+		Entry("a toxiproxy call that hung: harness error", reports.Step{Index: 1, What: "inject latency",
+			Status: "timed-out", Cause: reports.CauseHarness, Reason: "not done within its 15s timeout"}, rollback.ActionResult{}, reports.ClassError),
+		Entry("a release the system refused to start: failed", reports.Step{Index: 1, What: "deploy api v2",
+			Status: "failed", Cause: reports.CauseSystem, Reason: "not healthy"}, rollback.ActionResult{}, reports.ClassFailed),
+		Entry("a rollback action that failed: failed", reports.Step{}, rollback.ActionResult{Action: rollback.RedeployPrevious,
+			Service: "api", Status: "failed", Error: "no previous version to redeploy"}, reports.ClassFailed),
+	)
+
+	It("passes with an optional step or action that failed, warning about it", func() {
+		r := goodReport()
+		r.Steps = []reports.Step{{Index: 1, What: "inject latency", Status: "failed", Cause: reports.CauseHarness, Optional: true, Reason: "x"}}
+		r.Actions = []rollback.ActionResult{{Action: rollback.HTTP, Status: "timed-out", Optional: true, Error: "y"}}
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+		Expect(r.Outcome.Warnings).To(HaveLen(2))
+	})
+
+	It("fails when a trigger fired before the fault onset, unless the scenario expects it", func() {
+		r := goodReport()
+		r.Phases.LoadStart = dur(0)
+		r.EarlyTriggers = []rollback.Firing{{Trigger: "error_rate above 5%", At: 4 * time.Second, Detail: "error_rate 30% above 5%"}}
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassFailed))
+		Expect(gate(r, "baseline").Reasons).To(ConsistOf(
+			`trigger "error_rate above 5%" fired at t+4s, before the fault onset: the system was already failing (error_rate 30% above 5%)`))
+		r.Objectives.ExpectUnhealthyBeforeFault = true
+		reports.Judge(r)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+		Expect(r.Outcome.Warnings).To(ConsistOf(ContainSubstring("expected by the scenario")))
 	})
 
 	It("ranks integrity above a missed RTO, and gives the reason of every failed gate", func() {
@@ -317,7 +458,7 @@ var _ = Describe("Judge", func() {
 		)
 
 		DescribeTable("leaves the part out when there is nothing to score it on",
-			func(verifiers func(*reports.Report) []verify.Result) {
+			func(verifiers func(*reports.Report) []verify.Result, class reports.Class) {
 				r := goodReport()
 				r.Verifiers = verifiers(r)
 				reports.Judge(r)
@@ -325,15 +466,18 @@ var _ = Describe("Judge", func() {
 				Expect(component(r, "slo").Detail).To(HavePrefix("no data"))
 				Expect(r.Score.Value).To(Equal(100))
 				Expect(gate(r, "slo").State).To(Equal(reports.GateSkipped))
-				Expect(r.Outcome.Class).To(Equal(reports.ClassPassed))
+				Expect(r.Outcome.Class).To(Equal(class))
 			},
-			Entry("no slo verifier", func(r *reports.Report) []verify.Result { return r.Verifiers[:2] }),
+			Entry("no slo verifier", func(r *reports.Report) []verify.Result { return r.Verifiers[:2] }, reports.ClassPassed),
 			Entry("skipped", func(r *reports.Report) []verify.Result {
 				return append(r.Verifiers[:2], verify.Result{Name: "slo", Verdict: verify.Skipped, Summary: "no rollback"})
-			}),
-			Entry("undecided", func(r *reports.Report) []verify.Result {
+			}, reports.ClassPassed),
+			Entry("advisory, even failed", func(r *reports.Report) []verify.Result {
+				return append(r.Verifiers[:2], verify.Result{Name: "slo", Verdict: verify.Failure, Advisory: true, Summary: "3 windows over"})
+			}, reports.ClassPassed),
+			Entry("undecided, which fails closed", func(r *reports.Report) []verify.Result {
 				return append(r.Verifiers[:2], verify.Result{Name: "slo", Verdict: verify.Unknown, Summary: "no window after the rollback"})
-			}),
+			}, reports.ClassUnverified),
 		)
 	})
 

@@ -12,39 +12,57 @@ import (
 // msRound is the precision of durations shown to people.
 const msRound = time.Millisecond
 
-// WriteSummary writes the short human summary of a drill: what was
-// deployed, when the fault started, when the trigger fired, how long the
-// rollback took, whether the system came back healthy, how many
-// acknowledged writes were lost, the score and the verdict.
+// WriteSummary writes the short human summary of a drill: the verdict,
+// what was deployed and injected and when, when the trigger fired, how
+// every step ended, the measures (each labelled "not measured" or "not
+// checked" when it was not taken), every verifier, the score, the
+// warnings and the reasons, and the verdict's class with its exit code.
 func WriteSummary(w io.Writer, r *Report, reportPath string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "drill %s — %s (seed %d)\n", r.Drill.Scenario, strings.ToUpper(string(r.Status)), r.Drill.Seed)
+	fmt.Fprintf(&b, "  (%s)\n", r.clockNote())
 	for _, ev := range timeline(r) {
-		fmt.Fprintf(&b, "  %-9s %s\n", at(ev.t), ev.what)
+		fmt.Fprintf(&b, "  %-9s %s\n", r.offset(ev.t), ev.what)
 	}
 	if r.Trigger == nil {
-		b.WriteString("  trigger   none fired\n")
+		b.WriteString("  trigger   none fired after the fault onset\n")
 	}
-	line("fault onset", r.Phases.FaultOnset, &b)
-	dur("detection time", r.Measures.DetectionTime, &b)
-	dur("rollback took", r.Measures.RollbackDuration, &b)
-	if r.Measures.RTO != nil {
-		fmt.Fprintf(&b, "  %-15s %s (objective %s, from %s)\n", "RTO", r.Measures.RTO.Round(msRound), r.Objectives.RTO, r.Objectives.RTOFrom)
-	} else {
-		fmt.Fprintf(&b, "  %-15s not recovered (objective %s)\n", "RTO", r.Objectives.RTO)
+	steps := stepFacts(r)
+	if len(steps) > 0 {
+		fmt.Fprintf(&b, "  %-17s %s\n", "steps", stepCounts(steps))
+		for _, s := range steps {
+			if s.Status != "done" {
+				fmt.Fprintf(&b, "  %-17s %s %s %s: %s\n", "", s.Label, s.What, s.Status, s.Note)
+			}
+		}
+	}
+	if p := r.Phases.FaultOnset; p != nil {
+		fmt.Fprintf(&b, "  %-17s %s\n", "fault onset", r.offset(*p))
+	}
+	for _, f := range measureFacts(r) {
+		fmt.Fprintf(&b, "  %-17s %s\n", f.Name, f.Value)
 	}
 	for _, v := range r.Verifiers {
-		fmt.Fprintf(&b, "  %-15s %s — %s\n", v.Name, v.Verdict, v.Summary)
+		name := v.Name
+		if v.Advisory {
+			name += " (advisory)"
+		}
+		fmt.Fprintf(&b, "  %-17s %s — %s\n", name, v.Verdict, v.Summary)
 	}
-	fmt.Fprintf(&b, "  %-15s %d acknowledged, %d failed, %d indeterminate (%.0f req/s)\n", "load",
-		r.Load.Acknowledged, r.Load.Failed, r.Load.Indeterminate, r.Load.Rate)
-	fmt.Fprintf(&b, "  %-15s %d acknowledged writes (RPO %d)\n", "lost", r.Measures.LostWrites, r.Objectives.RPO)
-	fmt.Fprintf(&b, "  %-15s %d / 100 (pass mark %d)\n", "score", r.Score.Value, r.Score.PassScore)
+	if r.Score.NoData {
+		fmt.Fprintf(&b, "  %-17s not scored: no part had data (pass mark %d)\n", "score", r.Score.PassScore)
+	} else {
+		fmt.Fprintf(&b, "  %-17s %d / 100 (pass mark %d)\n", "score", r.Score.Value, r.Score.PassScore)
+	}
+	for _, warning := range r.Outcome.Warnings {
+		fmt.Fprintf(&b, "  ! %s\n", warning)
+	}
 	for _, reason := range r.Outcome.Reasons {
 		fmt.Fprintf(&b, "  ✗ %s\n", reason)
 	}
+	fmt.Fprintf(&b, "  %-17s %s\n", "verdict", verdictText(r.Outcome))
 	if reportPath != "" {
-		fmt.Fprintf(&b, "  report          %s\n", reportPath)
+		fmt.Fprintf(&b, "  %-17s %s\n", "report", reportPath)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -55,7 +73,7 @@ type event struct {
 	what string
 }
 
-// timeline lists the drill's deploys, faults and trigger in time order.
+// timeline lists the drill's deploys, faults and triggers in time order.
 func timeline(r *Report) []event {
 	var evs []event
 	for _, d := range r.Deploys {
@@ -71,30 +89,54 @@ func timeline(r *Report) []event {
 			evs = append(evs, event{*f.End, fmt.Sprintf("fault %s on %s healed", f.Kind, f.Link)})
 		}
 	}
+	for _, t := range r.EarlyTriggers {
+		evs = append(evs, event{t.At, fmt.Sprintf("trigger %q fired before the fault onset (breached since %s)", t.Trigger, r.offset(t.FirstBreach))})
+	}
 	if t := r.Trigger; t != nil {
-		evs = append(evs, event{t.At, fmt.Sprintf("trigger %q fired (breached since %s)", t.Trigger, at(t.FirstBreach))})
+		first := t.FirstBreach
+		if p := r.Phases.FirstBreach; p != nil {
+			first = *p // a breaching window may start before the fault did; the breach did not
+		}
+		evs = append(evs, event{t.At, fmt.Sprintf("trigger %q fired (breached since %s)", t.Trigger, r.offset(first))})
+	}
+	if s := r.Signal; s != nil {
+		evs = append(evs, event{s.At, fmt.Sprintf("%s received: the drill stops", s.Name)})
 	}
 	slices.SortStableFunc(evs, func(a, b event) int { return cmp.Compare(a.t, b.t) })
 	return evs
 }
 
-func at(d time.Duration) string { return "t+" + d.Round(10*time.Millisecond).String() }
+// offset writes an offset from the drill's start as people read it: from
+// the start of the load, the origin of a scenario's at: offsets ("t+15s",
+// "t-1.2s" during set-up); from the drill's start when the load never
+// started.
+func (r *Report) offset(d time.Duration) string {
+	if r.Phases.LoadStart != nil {
+		return loadOffset(d - *r.Phases.LoadStart)
+	}
+	return loadOffset(d)
+}
+
+// loadOffset writes an offset from the load start: "t+15s", "t-1.2s".
+func loadOffset(d time.Duration) string {
+	d = d.Round(10 * time.Millisecond)
+	if d < 0 {
+		return "t" + d.String()
+	}
+	return "t+" + d.String()
+}
+
+// clockNote says what t+ offsets count from.
+func (r *Report) clockNote() string {
+	if r.Phases.LoadStart != nil {
+		return fmt.Sprintf("t+ counts from the load start, like the scenario's at:; set-up took %s", r.Phases.LoadStart.Round(msRound))
+	}
+	return "t+ counts from the drill's start: the load never started"
+}
 
 func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
 	return s
-}
-
-func line(name string, d *time.Duration, b *strings.Builder) {
-	if d != nil {
-		fmt.Fprintf(b, "  %-15s %s\n", name, at(*d))
-	}
-}
-
-func dur(name string, d *time.Duration, b *strings.Builder) {
-	if d != nil {
-		fmt.Fprintf(b, "  %-15s %s\n", name, d.Round(msRound))
-	}
 }

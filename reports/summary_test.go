@@ -88,9 +88,9 @@ var _ = Describe("WriteSummary", func() {
 	It("shows the verifiers, the load, the lost writes and the report path", func() {
 		out, _ := summary(timelineReport(), "drills/x/report.json")
 		Expect(out).To(ContainSubstring("2 of 7 lost"))
-		Expect(out).To(MatchRegexp(`load\s+7 acknowledged, 2 failed, 1 indeterminate`))
-		Expect(out).To(MatchRegexp(`lost\s+2 acknowledged writes \(RPO 1\)`))
-		Expect(out).To(MatchRegexp(`RTO\s+8s \(objective 30s, from fault\)`))
+		Expect(out).To(MatchRegexp(`load\s+10 operations: 7 acknowledged, 2 failed, 1 indeterminate`))
+		Expect(out).To(MatchRegexp(`lost writes\s+2 acknowledged writes \(RPO 1\)`))
+		Expect(out).To(MatchRegexp(`RTO\s+8s \(objective 30s, counted from fault-onset\)`))
 		Expect(out).To(ContainSubstring("drills/x/report.json"))
 	})
 
@@ -101,7 +101,7 @@ var _ = Describe("WriteSummary", func() {
 		out, lines := summary(r, "")
 		Expect(lineIndex(lines, "trigger", "none fired")).NotTo(Equal(-1), out)
 		Expect(lineIndex(lines, "fired (breached")).To(Equal(-1))
-		Expect(out).To(MatchRegexp(`RTO\s+not recovered \(objective 30s\)`))
+		Expect(out).To(MatchRegexp(`RTO\s+never recovered before the load ended \(objective 30s\)`))
 	})
 
 	It("marks a deploy that failed and a deploy from nothing", func() {

@@ -74,7 +74,7 @@ func formatCases() []badCase {
 			name: "unknown field with no near miss lists the valid ones",
 			src:  base + "timeline:\n  - sleep: 5s\n",
 			want: []string{
-				`s.yaml:15:5: unknown field "sleep"; valid fields here: at, deploy, inject, partition, snapshot, action, heal, wait`,
+				`s.yaml:15:5: unknown field "sleep"; valid fields here: at, deploy, inject, partition, snapshot, action, heal, wait, optional, timeout`,
 			},
 		},
 		{

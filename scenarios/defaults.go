@@ -45,12 +45,13 @@ func (s *Scenario) ApplyDefaults() {
 		s.System.Runtime = defaultRuntime
 	}
 	objectiveDefaults(&s.Objectives)
+	harnessDefaults(&s.Harness)
 	for name, svc := range s.System.Services {
 		s.System.Services[name] = serviceDefaults(name, svc, s.System.Runtime)
 	}
 	loadDefaults(&s.Load)
 	for i := range s.Timeline {
-		stepDefaults(&s.Timeline[i])
+		stepDefaults(&s.Timeline[i], s.System.Services)
 	}
 	rollbackDefaults(&s.Rollback, s)
 	verifyDefaults(&s.Verify, s)
@@ -77,6 +78,16 @@ func objectiveDefaults(o *Objectives) {
 			}
 			o.Weights[part] = w
 		}
+	}
+}
+
+// harnessDefaults fills in the harness's tolerances.
+func harnessDefaults(h *Harness) {
+	if h.LagTolerance == 0 {
+		h.LagTolerance = reports.DefaultLagTolerance
+	}
+	if h.StepTolerance == 0 {
+		h.StepTolerance = reports.DefaultStepTolerance
 	}
 }
 
@@ -137,7 +148,7 @@ func loadDefaults(l *LoadSpec) {
 }
 
 // stepDefaults fills in the defaults of one timeline step.
-func stepDefaults(st *Step) {
+func stepDefaults(st *Step, services map[string]sut.ServiceSpec) {
 	if f := st.Inject; f != nil && f.Kind != "" && (f.Link != "" || f.Service != "") {
 		*f = faults.Defaults(*f)
 	}
@@ -150,6 +161,49 @@ func stepDefaults(st *Step) {
 	if a := st.Action; a != nil {
 		actionDefaults(a)
 	}
+	if st.Timeout == 0 {
+		st.Timeout = stepTimeout(*st, services)
+	}
+}
+
+// stepGrace is what a step's deadline allows beyond the bounds of its own
+// work (service starts and stops, action attempts): the harness's own
+// calls, such as to toxiproxy.
+const stepGrace = 15 * time.Second
+
+// stepTimeout is the default deadline of a step: its kind's own bounds
+// plus stepGrace; 0 for a wait, which has no work to bound.
+func stepTimeout(st Step, services map[string]sut.ServiceSpec) time.Duration {
+	// A service's switch: stop (its grace) then start (its start timeout).
+	switchOf := func(name string) time.Duration {
+		svc := services[name]
+		return svc.StopGrace + svc.StartTimeout
+	}
+	slowest := time.Duration(0)
+	for name := range services {
+		slowest = max(slowest, switchOf(name))
+	}
+	switch {
+	case st.Deploy != nil:
+		return switchOf(st.Deploy.Service) + stepGrace
+	case st.Snapshot != nil:
+		return switchOf(st.Snapshot.Service) + time.Minute + stepGrace
+	case st.Inject != nil && st.Inject.OnService():
+		return switchOf(st.Inject.Service) + stepGrace
+	case st.Inject != nil, st.Partition != nil:
+		return stepGrace
+	case st.Heal != "":
+		return slowest + stepGrace // healing a kill starts the service again
+	case st.Action != nil:
+		a := st.Action
+		attempt := a.Timeout
+		if attempt == 0 {
+			attempt = switchOf(a.Service)
+		}
+		tries := time.Duration(1 + max(a.Retries, 0))
+		return tries*attempt + (tries-1)*a.RetryDelay + stepGrace
+	}
+	return 0
 }
 
 // rollbackDefaults fills in the triggers, the plan, the approval and when

@@ -32,6 +32,9 @@
 //	objectives.detection                    none (no detection objective)
 //	objectives.errorBudget                  5%
 //	objectives.weights.PART                 rto 30, slo 20, health 20, detection 15, errorBudget 15
+//	objectives.expectUnhealthyBeforeFault   false (a trigger firing before the fault onset fails the drill)
+//	harness.lagTolerance                    1s (the load generator behind its schedule by more: the drill is void)
+//	harness.stepTolerance                   1s (a step taking effect later than its at: by more: the drill is void)
 //	load.timeout                            2s
 //	load.streams[i].method                  PUT if the stream writes, else GET
 //	timeline[i].inject.name                 KIND@LINK, such as latency@api-to-store (KIND@SERVICE for pause, kill, restart)
@@ -41,6 +44,11 @@
 //	timeline[i].partition.mode              blackhole
 //	timeline[i].partition.direction         both
 //	timeline[i].snapshot.name               the service's name
+//	timeline[i].timeout                     its own bounds + 15s: deploy stopGrace + startTimeout of the service; snapshot that + 1m;
+//	                                        inject/partition 15s (a service fault: + the service's stopGrace + startTimeout);
+//	                                        heal the slowest service's stopGrace + startTimeout + 15s; action its attempts and retry delays + 15s;
+//	                                        wait none
+//	timeline[i].optional                    false (a step that fails or times out fails the drill)
 //	rollback.triggers[i].for                1s, one window (thresholds, and each trigger of any/all)
 //	rollback.triggers[i].name               derived: "error_rate above 5%", "any(p99 above 3x, ...)", "probe /readyz", "at 10s"
 //	rollback.triggers[i].probe.service      load.target

@@ -23,6 +23,7 @@ type Scenario struct {
 	Timeline   []Step            `yaml:"timeline,omitempty" json:"timeline,omitempty"`
 	Rollback   rollback.Spec     `yaml:"rollback,omitempty" json:"rollback,omitempty"`
 	Verify     verify.Spec       `yaml:"verify,omitempty" json:"verify,omitempty"`
+	Harness    Harness           `yaml:"harness,omitempty" json:"harness,omitempty"`
 	Vars       map[string]string `yaml:"vars,omitempty" json:"vars,omitempty"`
 
 	// Path is the file the scenario was read from; Dir is its folder,
@@ -61,6 +62,21 @@ type Objectives struct {
 	// Weights override the score's default weights by part name: rto, slo,
 	// health, detection, errorBudget.
 	Weights map[string]float64 `yaml:"weights,omitempty" json:"weights,omitempty"`
+	// ExpectUnhealthyBeforeFault accepts a threshold or probe trigger
+	// firing before the fault onset (a system already failing under the
+	// load alone); by default that fails the drill.
+	ExpectUnhealthyBeforeFault bool `yaml:"expectUnhealthyBeforeFault,omitempty" json:"expectUnhealthyBeforeFault,omitempty"`
+}
+
+// Harness sets how much lag of faultdrill itself a drill tolerates before
+// it is void: the harness, not the system, could not hold it.
+type Harness struct {
+	// LagTolerance is how far the load generator may fall behind its
+	// schedule (default 1s).
+	LagTolerance time.Duration `yaml:"lagTolerance,omitempty" json:"lagTolerance,omitempty"`
+	// StepTolerance is how long after its at: offset a timeline step may
+	// take effect (default 1s).
+	StepTolerance time.Duration `yaml:"stepTolerance,omitempty" json:"stepTolerance,omitempty"`
 }
 
 // SLO is a service level a 1 s load window meets when its error rate and
@@ -99,8 +115,9 @@ type LoadSpec struct {
 }
 
 // Step is one step of the timeline. Exactly one of Deploy, Inject,
-// Partition, Snapshot, Action, Heal and Wait is set. A step with At runs at that offset from the drill's start;
-// a step without it runs right after the previous one.
+// Partition, Snapshot, Action, Heal and Wait is set. A step with At runs
+// at that offset from the start of the load; a step without it runs right
+// after the previous one.
 type Step struct {
 	At     *time.Duration `yaml:"at,omitempty" json:"at,omitempty"`
 	Deploy *Deploy        `yaml:"deploy,omitempty" json:"deploy,omitempty"`
@@ -119,6 +136,12 @@ type Step struct {
 	Heal string `yaml:"heal,omitempty" json:"heal,omitempty"`
 	// Wait pauses the timeline.
 	Wait time.Duration `yaml:"wait,omitempty" json:"wait,omitempty"`
+	// Optional lets the drill pass when the step fails or times out: its
+	// failure is reported as a warning.
+	Optional bool `yaml:"optional,omitempty" json:"optional,omitempty"`
+	// Timeout bounds the step's work; 0 takes the default of its kind (see
+	// the package documentation).
+	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
 }
 
 // Snapshot names a snapshot of one service's data directory. The service is

@@ -23,6 +23,7 @@ func validate(s *Scenario, file string, at positions) Problems {
 	v := &validator{s: s, file: file, at: at}
 	v.header()
 	v.objectives()
+	v.harness()
 	v.system()
 	v.load()
 	facts := v.timeline()

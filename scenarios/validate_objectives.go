@@ -39,6 +39,17 @@ func (v *validator) objectives() {
 	v.weights(p.key("weights"), o.Weights)
 }
 
+// harness checks the harness's tolerances.
+func (v *validator) harness() {
+	h, p := v.s.Harness, pathOf("harness")
+	if h.LagTolerance < 0 {
+		v.negative(p.key("lagTolerance"), h.LagTolerance, `use how far the load generator may fall behind its schedule, such as "1s"`)
+	}
+	if h.StepTolerance < 0 {
+		v.negative(p.key("stepTolerance"), h.StepTolerance, `use how late a step may take effect after its at:, such as "1s"`)
+	}
+}
+
 // weights checks that every weight names a part of the score and is a
 // finite number, 0 or more.
 func (v *validator) weights(p fieldPath, weights map[string]float64) {

@@ -100,13 +100,16 @@ func (v *validator) offset(p fieldPath, st Step, clock time.Duration) time.Durat
 		at := *st.At
 		switch {
 		case at < 0:
-			v.negative(p.key("at"), at, `offsets count from the start of the drill, such as "10s"`)
+			v.negative(p.key("at"), at, `offsets count from the start of the load, such as "10s"`)
 		case at < clock:
 			v.addf(p.key("at"), "%s is earlier than the time the steps before it reach (%s); keep the timeline in time order", at, clock)
 		default:
 			v.withinLoad(p.key("at"), at)
 		}
 		clock = max(clock, at)
+	}
+	if st.Timeout < 0 {
+		v.negative(p.key("timeout"), st.Timeout, `use how long the step may take, such as "30s", or leave it out for its default`)
 	}
 	if st.Wait < 0 {
 		v.negative(p.key("wait"), st.Wait, `use how long the timeline pauses, such as "5s"`)

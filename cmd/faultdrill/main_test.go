@@ -118,7 +118,8 @@ load:
 		Expect(code).To(Equal(exitPassed), stdout+stderr)
 		Expect(stdout).To(ContainSubstring("PASSED (seed 11)"))
 		for _, want := range []string{"deploy api v1 → v2 (timeline)", "trigger \"error_rate above 5%\" fired",
-			"deploy api v2 → v1 (rollback)", "rollback took", "RTO", "lost            0 acknowledged writes", "score"} {
+			"deploy api v2 → v1 (rollback)", "rollback duration", "RTO", "lost writes       0 acknowledged writes", "score",
+			"verdict           passed — the drill passed (exit 0)"} {
 			Expect(stdout).To(ContainSubstring(want))
 		}
 		Expect(stderr).To(ContainSubstring("trigger.fired"), "live progress goes to stderr")

@@ -65,7 +65,14 @@ func writePlan(w io.Writer, sc *scenarios.Scenario) {
 		if st.At != nil {
 			cursor = *st.At
 		}
-		fmt.Fprintf(w, "  t+%-7s %s\n", cursor, describeStep(st))
+		bounds := ""
+		if st.Timeout > 0 {
+			bounds = " — timeout " + st.Timeout.String()
+		}
+		if st.Optional {
+			bounds += ", optional"
+		}
+		fmt.Fprintf(w, "  t+%-7s %s%s\n", cursor, describeStep(st), bounds)
 		cursor += st.Wait
 	}
 	fmt.Fprintf(w, "  t+%-7s load ends, faults healed, verifiers run\n", sc.Load.Duration)
@@ -83,6 +90,9 @@ func writePlan(w io.Writer, sc *scenarios.Scenario) {
 		fmt.Fprintf(w, " and p99 ≤ %s", o.SLO.P99)
 	}
 	fmt.Fprintf(w, ", pass score %d\n", o.PassScore)
+	h := sc.Harness
+	fmt.Fprintf(w, "harness: void if the load generator falls more than %s behind its schedule or a step takes effect more than %s after its at:\n",
+		h.LagTolerance, h.StepTolerance)
 }
 
 func writeRollbackPlan(w io.Writer, sc *scenarios.Scenario) {

@@ -77,7 +77,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		// the runtime the scenario was validated for).
 		return exitInvalid
 	}
-	return exitCode(rep.Outcome.Class)
+	return rep.Outcome.Class.ExitCode()
 }
 
 func writeSummary(w io.Writer, rep *reports.Report) {
