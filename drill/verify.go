@@ -62,6 +62,8 @@ func (r *run) expandInvariant(inv verify.Invariant) (verify.Invariant, error) {
 // integrity, then the rest — against the live system and the recorded
 // history, and journals each verdict.
 func (r *run) verify(ctx context.Context, before map[string]invariantValue) {
+	ctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
 	checks := r.checks(ctx, before)
 	results := verify.RunAll(ctx, checks)
 	advisory := r.advisory()
@@ -147,6 +149,11 @@ func (r *run) checks(ctx context.Context, before map[string]invariantValue) []ve
 	}
 	return checks
 }
+
+// verifyTimeout bounds the whole verification: a system that stopped
+// answering cannot hold a drill forever; what is left unchecked when it
+// runs out is a timeout, which fails the drill as unverified.
+const verifyTimeout = 5 * time.Minute
 
 // nameIdempotent names the check of the rollback's idempotency, which the
 // engine itself provides.

@@ -3,6 +3,7 @@ package verify
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -58,8 +59,9 @@ func Assume(res Result) Check {
 
 // RunAll runs checks stage by stage, keeping their order within a stage,
 // and returns one result per check in the order run. A check whose Needs
-// did not all succeed, or that comes after ctx ended, is not run but
-// Skipped with the reason.
+// did not all succeed, or that comes after ctx was canceled, is not run but
+// Skipped with the reason; one that comes after ctx's deadline is a
+// Timeout.
 func RunAll(ctx context.Context, checks []Check) []Result {
 	ordered := slices.Clone(checks)
 	slices.SortStableFunc(ordered, func(a, b Check) int { return cmp.Compare(a.Stage, b.Stage) })
@@ -87,7 +89,10 @@ func runCheck(ctx context.Context, c Check, done map[string]Result) Result {
 			return skipped(c.Name, fmt.Sprintf("skipped: it needs %s, which was %s: %s", need, prior.Verdict, prior.Summary))
 		}
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
+		// Out of time is not "nothing to check": the check could not be done.
+		return Result{Name: c.Name, Verdict: Timeout, Summary: "not run: the verification ran out of time before it"}
+	} else if err != nil {
 		return skipped(c.Name, fmt.Sprintf("skipped: the verification was stopped (%v)", err))
 	}
 	if c.Run == nil {

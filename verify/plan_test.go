@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -87,7 +88,21 @@ var _ = Describe("RunAll", func() {
 		Expect(results[2].Verdict).To(Equal(verify.Skipped))
 	})
 
-	It("skips what is left once its context ends", func() {
+	It("times out what is left once its deadline passes: a check not done is not a check passed", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+		defer cancel()
+		var r recorder
+		slow := verify.Check{Name: "slow", Stage: verify.Assumptions, Run: func(ctx context.Context) verify.Result {
+			<-ctx.Done()
+			return verify.Result{Name: "slow", Verdict: verify.Success}
+		}}
+		results := verify.RunAll(ctx, []verify.Check{slow, r.check("durability", verify.Integrity, verify.Success)})
+		Expect(r.ran).To(BeEmpty())
+		Expect(results[1].Verdict).To(Equal(verify.Timeout))
+		Expect(results[1].Summary).To(ContainSubstring("ran out of time"))
+	})
+
+	It("skips what is left once its context is canceled", func() {
 		ctx, cancel := context.WithCancel(context.Background())
 		var r recorder
 		stop := verify.Check{Name: "stop", Stage: verify.Assumptions, Run: func(context.Context) verify.Result {
