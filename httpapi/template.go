@@ -32,7 +32,9 @@ type Request struct {
 }
 
 // IsZero reports a request left unset.
-func (r Request) IsZero() bool { return r.Method == "" && r.Path == "" && r.Body == "" && len(r.Headers) == 0 }
+func (r Request) IsZero() bool {
+	return r.Method == "" && r.Path == "" && r.Body == "" && len(r.Headers) == 0
+}
 
 // String writes the request line, "METHOD /path".
 func (r Request) String() string { return strings.TrimSpace(r.Method + " " + r.Path) }
