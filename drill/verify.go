@@ -97,7 +97,7 @@ func (r *run) checks(ctx context.Context, before map[string]invariantValue) []ve
 			return verify.Durability(ctx, base, d, ops, r.sc.Objectives.RPO)
 		})
 	}
-	if spec.Duplicates.Read != "" {
+	if spec.Duplicates.Enabled() {
 		add(verify.NameDuplicates, verify.Integrity, nil, func(ctx context.Context) verify.Result {
 			return verify.Duplicates(ctx, base, spec.Duplicates, ops)
 		})

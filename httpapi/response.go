@@ -57,11 +57,13 @@ type Field struct {
 	Decode string `yaml:"decode,omitempty" json:"decode,omitempty"`
 }
 
-// Answer is what the rules read from one answer.
+// Answer is what the rules read from one answer. A read judges Absent
+// first (an absent item is a valid answer, whatever its status); a write
+// judges Ack alone.
 type Answer struct {
-	// Ack: the answer acknowledges the request.
+	// Ack: the answer's status acknowledges the request.
 	Ack bool
-	// Absent: the answer says the item does not exist; never with Ack.
+	// Absent: the answer says the item does not exist.
 	Absent bool
 	// Value is the value read; HasValue says there was one (an absent
 	// item reads as the empty value).
@@ -204,11 +206,11 @@ func (r *Rules) Acknowledges(status int) bool {
 func (r *Rules) Read(status int, header http.Header, body []byte) Answer {
 	var a Answer
 	a.Version, _ = r.version.read(header, body)
+	a.Ack = r.Acknowledges(status)
 	if r.absent.matches(r, status, body) {
-		a.Absent, a.HasValue = true, true
+		a.Absent, a.HasValue = true, true // an absent item reads as nothing
 		return a
 	}
-	a.Ack = r.Acknowledges(status)
 	if a.Ack {
 		a.Value, a.HasValue = r.value.read(header, body)
 	}

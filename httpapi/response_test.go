@@ -49,7 +49,7 @@ var _ = Describe("response rules", func() {
 		Expect(r.Read(200, hdr(), []byte(`{"header":{"server_version":"3.6"},"kvs":[{"key":"azE=","value":"`+enc+`"}],"count":"1"}`))).
 			To(Equal(httpapi.Answer{Ack: true, Value: "w-7", HasValue: true, Version: "3.6"}))
 		Expect(r.Read(200, hdr(), []byte(`{"header":{"server_version":"3.6"},"count":"0"}`))).
-			To(Equal(httpapi.Answer{Absent: true, HasValue: true, Version: "3.6"}), "no kvs at all")
+			To(Equal(httpapi.Answer{Ack: true, Absent: true, HasValue: true, Version: "3.6"}), "no kvs at all: absent to a read, acknowledged to a write")
 		Expect(r.Read(200, hdr(), []byte(`{"kvs":[]}`))).To(HaveField("Absent", true), "an empty kvs")
 		Expect(r.Read(503, hdr(), []byte(`{"error":"no leader"}`))).To(Equal(httpapi.Answer{}),
 			"an error's body says nothing about the item: not absent, not acknowledged")

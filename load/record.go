@@ -8,6 +8,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/faultdrill/faultdrill/httpapi"
 )
 
 // maxInterned bounds the distinct values one interner shares.
@@ -25,14 +27,16 @@ type streamRecorder struct {
 	base      time.Time
 	timeout   time.Duration
 	transport *recordingTransport
-	keys      *keyPicker // nil unless the stream has keys
-	versions  interner   // X-Version values
-	flags     interner   // X-Flags values
+	keys      *keyPicker     // nil unless the stream has keys
+	rules     *httpapi.Rules // what an answer means
+	absentOK  bool           // an absent answer acknowledges
+	versions  interner       // versions of the services that answered
+	flags     interner       // X-Flags values
 }
 
-func newStreamRecorder(st StreamSpec, base time.Time, timeout time.Duration, transport *recordingTransport, keys *keyPicker) *streamRecorder {
+func newStreamRecorder(st StreamSpec, base time.Time, timeout time.Duration, transport *recordingTransport, keys *keyPicker, rules *httpapi.Rules) *streamRecorder {
 	return &streamRecorder{name: st.Name, write: st.Writes, base: base, timeout: timeout,
-		transport: transport, keys: keys}
+		transport: transport, keys: keys, rules: rules, absentOK: st.absentIsOK()}
 }
 
 // op converts res; ok is false for a request that was never sent because
@@ -52,15 +56,30 @@ func (s *streamRecorder) op(res *vegeta.Result) (op Op, ok bool) {
 	op.Start = res.Timestamp.Sub(s.base)
 	op.End = op.Start + res.Latency
 	op.Outcome, op.ErrClass = Classify(res.Code, err, res.Code == 0 && res.Latency >= s.timeout)
-	op.Version = s.versions.intern(header(res.Headers, HeaderVersion))
 	op.Flags = s.flags.intern(header(res.Headers, HeaderFlags))
 	if op.ID != "" {
 		op.Key = s.keys.key(op.ID)
 	}
 	if s.write {
 		op.Value, op.HasValue = op.ID, op.ID != ""
-	} else if v, ok := res.Headers[HeaderValue]; ok && len(v) > 0 {
-		op.Value, op.HasValue = v[0], true
+	}
+	if res.Code == 0 {
+		return op, true
+	}
+	// An answer: the stream's rules say what it means.
+	a := s.rules.Read(int(res.Code), res.Headers, res.Body)
+	op.Version = s.versions.intern(a.Version)
+	acked := a.Ack
+	if !s.write && a.Absent {
+		acked = s.absentOK // a read of an absent item: valid, or a failure where the stream says so
+	}
+	if acked {
+		op.Outcome, op.ErrClass = Acknowledged, ""
+	} else {
+		op.Outcome, op.ErrClass = Failed, ClassHTTP
+	}
+	if !s.write && (a.Ack || a.Absent) && a.HasValue {
+		op.Value, op.HasValue = a.Value, true
 	}
 	return op, true
 }

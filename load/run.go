@@ -102,7 +102,9 @@ func Run(ctx context.Context, spec Spec, opts Options) (*History, error) {
 	log := &opLog{ops: make([]Op, 0, expectedOps(spec))}
 	streams := make([]*stream, len(spec.Streams))
 	for i, st := range spec.Streams {
-		streams[i] = newStream(ctx, target, st, opts.Seed, base, timeout, spec.Duration)
+		if streams[i], err = newStream(ctx, target, st, opts.Seed, base, timeout, spec.Duration); err != nil {
+			return nil, err
+		}
 	}
 	first := windowFloor(time.Since(base))
 	live := startLive(log, base, first, opts.OnWindow)
@@ -166,7 +168,11 @@ type stream struct {
 	recorder  *streamRecorder
 }
 
-func newStream(ctx context.Context, target *url.URL, st StreamSpec, seed uint64, base time.Time, timeout, duration time.Duration) *stream {
+// maxReadBody bounds the part of an answer's body kept for the response
+// rules that read it (a JSON path); the rest is discarded.
+const maxReadBody = 64 << 10
+
+func newStream(ctx context.Context, target *url.URL, st StreamSpec, seed uint64, base time.Time, timeout, duration time.Duration) (*stream, error) {
 	transport := newRecordingTransport(ctx, timeout)
 	client := &http.Client{
 		Transport: transport,
@@ -174,15 +180,26 @@ func newStream(ctx context.Context, target *url.URL, st StreamSpec, seed uint64,
 		// A redirect is an answer like any other: record it, do not follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	tmpl := newTemplate(target, st, seed)
+	tmpl, err := newTemplate(target, st, seed)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := st.Response.Compile()
+	if err != nil {
+		return nil, fmt.Errorf("load: stream %s: response: %w", st.Name, err)
+	}
+	maxBody := int64(0)
+	if rules.NeedsBody() {
+		maxBody = maxReadBody
+	}
 	return &stream{
 		name:      st.Name,
 		pacer:     newRampPacer(st, duration),
 		template:  tmpl,
 		transport: transport,
-		attacker:  vegeta.NewAttacker(vegeta.Client(client), vegeta.MaxBody(0)),
-		recorder:  newStreamRecorder(st, base, timeout, transport, tmpl.keys),
-	}
+		attacker:  vegeta.NewAttacker(vegeta.Client(client), vegeta.MaxBody(maxBody)),
+		recorder:  newStreamRecorder(st, base, timeout, transport, tmpl.keys, rules),
+	}, nil
 }
 
 // attack starts the stream's attack; its results channel closes when it ends.

@@ -2,6 +2,8 @@ package load
 
 import (
 	"fmt"
+
+	"github.com/faultdrill/faultdrill/httpapi"
 	"strconv"
 	"strings"
 	"time"
@@ -18,9 +20,11 @@ type Spec struct {
 	Streams []StreamSpec `yaml:"streams" json:"streams"`
 }
 
-// StreamSpec is one request stream: a rate and a request template.
-// In Path, Body and header values, "{id}" is replaced by the operation's
-// unique request id and, when Keys is set, "{key}" by the key it addresses.
+// StreamSpec is one request stream: a rate, a request template and the
+// rules that read its answers. Path, Body and header values are an
+// httpapi request template: "{id}" is the operation's unique request id,
+// "{key}" (with Keys set) the key it addresses, "{value}" what a write
+// writes (its id), each through functions such as "{key|base64}".
 type StreamSpec struct {
 	Name string `yaml:"name" json:"name"`
 	// Rate is the stream's rate, or its starting rate when RampTo is set.
@@ -47,7 +51,37 @@ type StreamSpec struct {
 	// after, with the same id, as a client retrying after a timeout does: a
 	// system whose writes are idempotent applies each id once.
 	Resend float64 `yaml:"resend,omitempty" json:"resend,omitempty"`
+	// Response says what the stream's answers mean: which statuses
+	// acknowledge, which mean absent, where a read's value and the serving
+	// version are. The defaults are the demo's conventions (2xx, 404,
+	// X-Value, X-Version).
+	Response httpapi.Response `yaml:"response,omitempty" json:"response,omitzero"`
+	// AbsentOK says whether, for a read stream, an answer meaning "absent"
+	// is a valid answer (acknowledged: a read that found nothing, as a key
+	// never written reads) or a failure; default true. A write stream's
+	// answers are judged by their status alone.
+	AbsentOK *bool `yaml:"absentOk,omitempty" json:"absentOk,omitempty"`
 }
+
+// Request returns the stream's request template; an empty method is PUT
+// for a write stream and GET otherwise, an empty path "/".
+func (st StreamSpec) Request() httpapi.Request {
+	r := httpapi.Request{Method: st.Method, Path: st.Path, Headers: st.Headers, Body: st.Body}
+	if r.Method == "" {
+		r.Method = "GET"
+		if st.Writes {
+			r.Method = "PUT"
+		}
+	}
+	if r.Path == "" {
+		r.Path = "/"
+	}
+	return r
+}
+
+// absentIsOK reports whether an absent answer to a read acknowledges (see
+// AbsentOK).
+func (st StreamSpec) absentIsOK() bool { return st.AbsentOK == nil || *st.AbsentOK }
 
 // Rate is a request rate such as "100/s" or "600/m".
 type Rate struct {

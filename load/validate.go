@@ -1,6 +1,8 @@
 package load
 
 import (
+	"github.com/faultdrill/faultdrill/httpapi"
+
 	"errors"
 	"fmt"
 	"net/netip"
@@ -63,8 +65,15 @@ func (st StreamSpec) problems() []string {
 		out = append(out, fmt.Sprintf("resend %g: want a fraction in [0, 1), such as 0.05", st.Resend))
 	case st.Keys < 0:
 		out = append(out, fmt.Sprintf("keys %d: want a positive number of keys, or none", st.Keys))
-	case st.Keys == 0 && st.mentions(keyPlaceholder):
+	}
+	switch t, err := httpapi.Compile(st.Request()); {
+	case err != nil:
+		out = append(out, err.Error())
+	case st.Keys == 0 && t.Uses(httpapi.PlaceKey):
 		out = append(out, "{key} is used but keys is not set: set keys to the number of keys to spread requests over")
+	}
+	if _, err := st.Response.Compile(); err != nil {
+		out = append(out, "response: "+err.Error())
 	}
 	if st.Method != "" && !isToken(st.Method) {
 		out = append(out, fmt.Sprintf("method %q: not an HTTP method", st.Method))
@@ -103,20 +112,6 @@ func (st StreamSpec) rampProblems() []string {
 		out = append(out, fmt.Sprintf("rampOver %s: want a positive duration, or none to ramp over the whole load", st.RampOver))
 	}
 	return out
-}
-
-// mentions reports whether the stream's path, body or a header value
-// holds placeholder.
-func (st StreamSpec) mentions(placeholder string) bool {
-	if strings.Contains(st.Path, placeholder) || strings.Contains(st.Body, placeholder) {
-		return true
-	}
-	for _, v := range st.Headers {
-		if strings.Contains(v, placeholder) {
-			return true
-		}
-	}
-	return false
 }
 
 // parseTarget checks the base URL of the service under load: an absolute

@@ -277,7 +277,7 @@ rollback:
   durability: {read: GET /entries}
 `,
 			want: []string{
-				`s.yaml:15:22: verify.durability.read: "GET /entries" does not contain {id}; put {id} where the write's request id goes, such as "GET /entries/{id}"`,
+				`s.yaml:15:22: verify.durability.read: "GET /entries" does not use {id}; put {id} where the write's request id goes, such as "GET /entries/{id}"`,
 				`s.yaml:15:22: verify.durability.read: no load stream has writes: true, so there is nothing to read back; add writes: true to the stream that writes`,
 			},
 		},

@@ -13,6 +13,13 @@ import (
 // file of nested aliases cannot make checking (or decoding) explode.
 const aliasBudget = 10000
 
+// oneLineOrMapping is a type that decodes from a line of text or from a
+// mapping of its fields.
+type oneLineOrMapping interface {
+	encoding.TextUnmarshaler
+	UnmarshalYAML(func(any) error) error
+}
+
 // checker walks a parsed scenario file alongside the Go type it decodes
 // into, before it is decoded. It reports every unknown key (with a
 // suggestion), every node of the wrong shape and every scalar that will not
@@ -74,6 +81,11 @@ func (c *checker) value(p fieldPath, t reflect.Type, n ast.Node) {
 	switch {
 	case t == reflect.TypeFor[time.Duration]():
 		c.duration(p, n)
+	case t.Kind() == reflect.Struct && n.Type() == ast.MappingType && reflect.PointerTo(t).Implements(reflect.TypeFor[oneLineOrMapping]()):
+		// A struct that reads from one line of text or from a mapping (a
+		// request: "METHOD /path", or method, path, headers, body) is
+		// checked as a mapping when written as one.
+		c.structure(p, t, n)
 	case reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()):
 		c.text(p, t, n)
 	case t.Kind() == reflect.Struct:

@@ -308,10 +308,10 @@ func actionDefaults(a *rollback.ActionSpec) {
 // verifyDefaults fills in the verifiers' settings that only apply when
 // the verifier is on.
 func verifyDefaults(v *verify.Spec, s *Scenario) {
-	if d := &v.Durability; d.Read != "" && d.Concurrency == 0 {
+	if d := &v.Durability; !d.Read.IsZero() && d.Concurrency == 0 {
 		d.Concurrency = defaultReadConcurrent
 	}
-	if d := &v.Duplicates; d.Read != "" {
+	if d := &v.Duplicates; d.Enabled() {
 		if d.Concurrency == 0 {
 			d.Concurrency = defaultReadConcurrent
 		}

@@ -37,6 +37,11 @@
 //	harness.stepTolerance                   1s (a step taking effect later than its at: by more: the drill is void)
 //	load.timeout                            2s
 //	load.streams[i].method                  PUT if the stream writes, else GET
+//	load.streams[i].response.ack            any 2xx status acknowledges (also verify.durability and duplicates .response)
+//	load.streams[i].response.absent         status 404 means "no such item"
+//	load.streams[i].response.value          the X-Value header
+//	load.streams[i].response.version        the X-Version header
+//	load.streams[i].absentOk                true: a read of an absent item is a valid answer
 //	timeline[i].inject.name                 KIND@LINK, such as latency@api-to-store (KIND@SERVICE for pause, kill, restart)
 //	timeline[i].inject.direction            both (network faults)
 //	timeline[i].inject.toxicity             1, every connection (network faults)

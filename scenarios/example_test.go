@@ -74,7 +74,7 @@ var _ = Describe("the bundled examples", func() {
 		Expect(s.Rollback.Triggers[0].Name).To(Equal("error_rate above 5%"))
 		Expect(s.Objectives.RTOFrom).To(Equal("fault-onset"))
 		Expect(s.Objectives.Weights).To(HaveKeyWithValue("detection", 0.0))
-		Expect(s.Verify.Durability.Read).To(Equal("GET /entries/{id}"))
+		Expect(s.Verify.Durability.Read.String()).To(Equal("GET /entries/{id}"))
 	})
 
 	It("ledger-partition.yaml isolates the store while the bad release is rolled back", func() {
@@ -95,7 +95,7 @@ var _ = Describe("the bundled examples", func() {
 		Expect(s.Rollback.Triggers[0].Any[1].Above.Relative()).To(BeTrue())
 		Expect(s.Rollback.Triggers[0].Any[1].For).To(Equal(2 * time.Second))
 		Expect(s.Verify.SLO.Enabled()).To(BeTrue())
-		Expect(s.Verify.Durability.Read).To(Equal("GET /entries/{id}"))
+		Expect(s.Verify.Durability.Read.String()).To(Equal("GET /entries/{id}"))
 	})
 
 	It("ledger-flag-rollback.yaml switches fast-path on in the timeline and off in the plan", func() {
@@ -123,7 +123,7 @@ var _ = Describe("the bundled examples", func() {
 		Expect(kinds(s.Rollback.Plan)).To(Equal([]rollback.ActionKind{rollback.MigrateDown, rollback.RedeployPrevious, rollback.RestoreSnapshot}))
 		Expect(s.Rollback.Plan[0].Command).To(Equal([]string{"${ledger}", "migrate", "down", "--data", "${data_dir}", "--to", "5"}))
 		Expect(s.Rollback.Plan[2].Snapshot).To(Equal("before-v2"))
-		Expect(s.Verify.Durability.List).To(Equal("GET /entries"))
+		Expect(s.Verify.Durability.List.String()).To(Equal("GET /entries"))
 		Expect(s.Verify.Invariants).To(HaveLen(2))
 		Expect(s.Verify.Invariants[1].HTTP.Path).To(Equal("/totals"))
 	})
@@ -139,7 +139,7 @@ var _ = Describe("the bundled examples", func() {
 		Expect(s.Rollback.Triggers[1].Name).To(Equal("p99 above 3x"))
 		Expect(s.Verify.Linearizability.Timeout).To(Equal(20 * time.Second))
 		Expect(s.Verify.StaleReads.Disabled).To(BeFalse())
-		Expect(s.Verify.Durability.Read+s.Verify.Durability.List).To(BeEmpty(), "key-value writes are not entries to read back")
+		Expect(s.Verify.Durability.Enabled()).To(BeFalse(), "key-value writes are not entries to read back")
 	})
 
 	It("ledger-approval.yaml waits for payments-oncall before the plan", func() {
@@ -201,7 +201,7 @@ var _ = Describe("the bundled examples", func() {
 			Expect(s.Objectives.RTO).To(Equal(10 * time.Second))
 			Expect(s.Objectives.RPO).To(BeZero())
 			Expect(s.Objectives.PassScore).To(Equal(80))
-			Expect(s.Verify.Durability.Read).To(Equal("GET /entries/{id}"))
+			Expect(s.Verify.Durability.Read.String()).To(Equal("GET /entries/{id}"))
 		})
 	})
 })

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/faultdrill/faultdrill/httpapi"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
@@ -211,6 +212,57 @@ verify:
 		Expect(*s.Verify.MixedVersions.MaxFailures).To(Equal(3))
 		Expect(s.Verify.SLO.Compliance).To(Equal("95%"))
 		Expect(s.Verify.Invariants[0].SQL.DSN).To(Equal("${data_dir.store}/ledger.db"))
+	})
+
+	It("reads a store's own API: request templates as one line or a mapping, and response rules", func() {
+		s := parse(`apiVersion: faultdrill/v1
+metadata: {name: t}
+system:
+  services:
+    store: {initial: v1, versions: {v1: {command: [./store]}}}
+load:
+  target: store
+  duration: 10s
+  streams:
+    - name: puts
+      rate: 10/s
+      method: POST
+      path: /v3/kv/put
+      body: '{"key":"{key|base64}","value":"{value|base64}"}'
+      keys: 5
+      writes: true
+    - name: ranges
+      rate: 10/s
+      method: POST
+      path: /v3/kv/range
+      body: '{"key":"{key|base64}"}'
+      keys: 5
+      absentOk: true
+      response:
+        absent: {jsonPath: kvs, empty: true}
+        value: {jsonPath: "kvs[0].value", decode: base64}
+        version: {header: X-Etcd-Server-Version}
+    - {name: ids, rate: 1/s, path: "/items/{id}", writes: true}
+verify:
+  durability:
+    read:
+      method: POST
+      path: /v3/kv/range
+      headers: {Content-Type: application/json}
+      body: '{"key":"{id|base64}"}'
+    response:
+      absent: {jsonPath: count, equals: "0"}
+  duplicates: {read: "GET /items/{id}", response: {ack: [200]}}
+`)
+		ranges := s.Load.Streams[1]
+		Expect(ranges.Response.Value).To(Equal(&httpapi.Field{JSONPath: "kvs[0].value", Decode: "base64"}))
+		Expect(*ranges.AbsentOK).To(BeTrue())
+		d := s.Verify.Durability
+		Expect(d.Read).To(Equal(httpapi.Request{Method: "POST", Path: "/v3/kv/range",
+			Headers: map[string]string{"Content-Type": "application/json"}, Body: `{"key":"{id|base64}"}`}))
+		Expect(*d.Response.Absent.Equals).To(Equal("0"))
+		Expect(s.Verify.Duplicates.Read).To(Equal(httpapi.Request{Method: "GET", Path: "/items/{id}"}))
+		Expect(s.Verify.Duplicates.Response.Ack).To(Equal([]int{200}))
 	})
 
 	It("accepts a docker system without commands, and a remote toxiproxy", func() {

@@ -34,6 +34,25 @@ timeline:
 func ruleCases() []badCase {
 	return []badCase{
 		{
+			name: "request templates and response rules that cannot work",
+			src: base + `    - {name: w, rate: 1/s, path: "/kv/{ky}", writes: true}
+    - {name: r, rate: 1/s, path: /kv, response: {value: {header: X-V, jsonPath: v}}}
+verify:
+  durability:
+    read: {method: FETCH, path: "/items/{id}"}
+    response: {absent: {jsonPath: kvs}}
+  duplicates:
+    read: {path: items}
+`,
+			want: []string{
+				`s.yaml:14:34: load.streams[1].path: invalid request template: path: unknown placeholder {ky}; use one of {id}, {key}, {value}, {now}, {unixms}`,
+				`s.yaml:15:39: load.streams[2].response: invalid response rule: value: set exactly one of header and jsonPath`,
+				`s.yaml:18:5: verify.durability.read: unknown HTTP method "FETCH" (did you mean "PATCH"?)`,
+				`s.yaml:19:5: verify.durability.response: invalid response rule: absent: with a jsonPath, set exactly one of empty: true and equals`,
+				`s.yaml:21:5: verify.duplicates.read: path "items" must start with "/", such as "GET /items"`,
+			},
+		},
+		{
 			name: "new fields of the wrong shape",
 			src: twoTier + `  - partition: {between: api}
   - partition: {split: [api, store]}

@@ -50,17 +50,21 @@ func (g schemaGen) schema(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(reflect.TypeFor[oneLineOrMapping]()) {
+		// A request: one line "METHOD /path", or the mapping of its fields.
+		object := g.structRef(t)
+		return map[string]any{"oneOf": []any{
+			map[string]any{"type": "string", "pattern": `^\s*[A-Za-z]+\s+/\S*\s*$`,
+				"description": `"METHOD /path", such as "GET /items/{id}"`},
+			object,
+		}}
+	}
 	if s, ok := scalarSchema(t); ok {
 		return s
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		name := defName(t)
-		if _, done := g.defs[name]; !done {
-			g.defs[name] = nil // placeholder: a type that refers to itself ends here
-			g.defs[name] = g.object(t)
-		}
-		return map[string]any{"$ref": "#/$defs/" + name}
+		return g.structRef(t)
 	case reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem())}
 	case reflect.Slice:
@@ -76,6 +80,17 @@ func (g schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "number"}
 	}
 	return map[string]any{}
+}
+
+// structRef returns a reference to the $defs entry of struct type t,
+// making the entry on first use.
+func (g schemaGen) structRef(t reflect.Type) map[string]any {
+	name := defName(t)
+	if _, done := g.defs[name]; !done {
+		g.defs[name] = nil // placeholder: a type that refers to itself ends here
+		g.defs[name] = g.object(t)
+	}
+	return map[string]any{"$ref": "#/$defs/" + name}
 }
 
 // object returns the schema of struct type t: its keys, the required ones,

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"github.com/faultdrill/faultdrill/httpapi"
+
 	"regexp"
 	"slices"
 	"strings"
@@ -64,11 +66,15 @@ func (v *validator) stream(p fieldPath, st load.StreamSpec) {
 		v.addf(p.key("rate"), "%s is more than %d/s; one stream cannot send faster", st.Rate, maxRate)
 	}
 	v.ramp(p, st)
+	tmpl, tmplErr := httpapi.Compile(st.Request())
+	if tmplErr != nil {
+		v.addf(p.key(placeholderField(st, "{")), "%v", tmplErr)
+	}
 	switch {
 	case st.Keys < 0:
 		v.addf(p.key("keys"), "%d is negative; use how many keys the stream spreads its requests over, such as 20", st.Keys)
-	case st.Keys == 0 && mentions(st, "{key}"):
-		v.addf(p.key(placeholderField(st, "{key}")), "{key} is used but the stream has no keys; add keys: N to spread requests over the keys k0 … kN-1")
+	case st.Keys == 0 && tmpl != nil && tmpl.Uses(httpapi.PlaceKey):
+		v.addf(p.key(placeholderField(st, "{key")), "{key} is used but the stream has no keys; add keys: N to spread requests over the keys k0 … kN-1")
 	}
 	if !slices.Contains(httpMethods(), st.Method) {
 		v.addf(p.key("method"), "%s", unknownValue("HTTP method", st.Method, httpMethods()))
@@ -89,8 +95,11 @@ func (v *validator) stream(p fieldPath, st load.StreamSpec) {
 			v.addf(p.key("headers").key(name), "the value holds a line break; keep a header value on one line")
 		}
 	}
-	if st.Writes && !mentions(st, "{id}") {
-		v.addf(p.key("writes"), "no {id} in the path, body or headers; put {id} where the request id goes so each write can be read back")
+	if st.Writes && tmpl != nil && !tmpl.Uses(httpapi.PlaceID) && !tmpl.Uses(httpapi.PlaceValue) {
+		v.addf(p.key("writes"), "no {id} or {value} in the path, body or headers; put {id} where the request id goes so each write can be read back")
+	}
+	if _, err := st.Response.Compile(); err != nil {
+		v.addf(p.key("response"), "%v", err)
 	}
 }
 
@@ -121,16 +130,3 @@ func placeholderField(st load.StreamSpec, placeholder string) string {
 	return "headers"
 }
 
-// mentions reports whether a stream's path, body or a header value holds
-// placeholder, such as "{id}".
-func mentions(st load.StreamSpec, placeholder string) bool {
-	if strings.Contains(st.Path, placeholder) || strings.Contains(st.Body, placeholder) {
-		return true
-	}
-	for _, h := range st.Headers {
-		if strings.Contains(h, placeholder) {
-			return true
-		}
-	}
-	return false
-}

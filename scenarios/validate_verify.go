@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"github.com/faultdrill/faultdrill/httpapi"
+
 	"slices"
 	"strings"
 
@@ -31,20 +33,21 @@ func (v *validator) durability(p fieldPath, d verify.DurabilitySpec) {
 	if d.Concurrency < 0 {
 		v.addf(p.key("concurrency"), "%d is negative; use how many reads run at once, such as 16", d.Concurrency)
 	}
-	if d.Read == "" && d.List == "" {
+	if !d.Enabled() {
 		if v.has(p) {
 			v.addf(p, `off without read or list; add read: "GET /entries/{id}" or list: "GET /entries", or remove durability`)
 		}
 		return
 	}
 	at := p.key("list")
-	if d.Read != "" {
+	if !d.Read.IsZero() {
 		at = p.key("read")
 		v.readRequest(at, d.Read)
 	}
-	if d.List != "" {
+	if !d.List.IsZero() {
 		v.listRequest(p.key("list"), d.List)
 	}
+	v.responseRules(p.key("response"), d.Response)
 	v.needsWrites(at)
 }
 
@@ -56,43 +59,58 @@ func (v *validator) needsWrites(p fieldPath) {
 	}
 }
 
-// readRequest checks a read-back request, "METHOD /path/{id}".
-func (v *validator) readRequest(p fieldPath, read string) {
+// readRequest checks a read-back request: "METHOD /path/{id}", or a
+// mapping whose template uses {id}.
+func (v *validator) readRequest(p fieldPath, read httpapi.Request) {
 	since := v.mark()
-	if path, ok := v.requestLine(p, read, "GET /entries/{id}"); ok && !strings.Contains(path, "{id}") {
-		v.addf(p, `%q does not contain {id}; put {id} where the write's request id goes, such as "GET /entries/{id}"`, read)
+	if t := v.requestShape(p, read, "GET /entries/{id}"); t != nil && !t.Uses(httpapi.PlaceID) && !t.Uses(httpapi.PlaceValue) {
+		v.addf(p, `%q does not use {id}; put {id} where the write's request id goes, such as "GET /entries/{id}"`, read.String())
 	}
-	_, _, err := verify.ParseRead(read)
+	_, err := verify.CompileRead(read)
 	v.backstop(p, since, err)
 }
 
 // listRequest checks a list request, "METHOD /path", that answers every
 // stored id at once.
-func (v *validator) listRequest(p fieldPath, list string) {
+func (v *validator) listRequest(p fieldPath, list httpapi.Request) {
 	since := v.mark()
-	if path, ok := v.requestLine(p, list, "GET /entries"); ok && strings.Contains(path, "{id}") {
-		v.addf(p, `%q contains {id}; list is one request answering every stored id, such as "GET /entries" (read makes one request per write)`, list)
+	if t := v.requestShape(p, list, "GET /entries"); t != nil && t.Uses(httpapi.PlaceID) {
+		v.addf(p, `%q contains {id}; list is one request answering every stored id, such as "GET /entries" (read makes one request per write)`, list.String())
 	}
-	_, _, err := verify.ParseList(list)
+	_, err := verify.CompileList(list)
 	v.backstop(p, since, err)
 }
 
-// requestLine checks the shape read and list requests share, "METHOD
-// /path": one problem when it is wrong (ok false), else the path.
-func (v *validator) requestLine(p fieldPath, req, example string) (path string, ok bool) {
-	method, path, found := strings.Cut(strings.TrimSpace(req), " ")
-	path = strings.TrimSpace(path)
-	switch {
-	case !found || path == "" || strings.ContainsAny(path, " \t"):
-		v.addf(p, `%q is not "METHOD /path"; write it as %q`, req, example)
-	case !slices.Contains(httpMethods(), method):
-		v.addf(p, "%s", unknownValue("HTTP method", method, httpMethods()))
-	case !strings.HasPrefix(path, "/"):
-		v.addf(p, `path %q must start with "/", such as "%s /%s"`, path, method, path)
-	default:
-		return path, true
+// requestShape checks what every request template shares: a known
+// method and a path from the service's root, placeholders that compile;
+// one problem when it is wrong (nil), else the compiled template.
+func (v *validator) requestShape(p fieldPath, req httpapi.Request, example string) *httpapi.Template {
+	method := strings.ToUpper(req.Method)
+	if method == "" {
+		method = "GET" // a mapping may leave the method out
 	}
-	return "", false
+	switch {
+	case req.Path == "" || strings.ContainsAny(req.Path, " \t"):
+		v.addf(p, `%q is not "METHOD /path"; write it as %q`, req.String(), example)
+	case !slices.Contains(httpMethods(), method):
+		v.addf(p, "%s", unknownValue("HTTP method", req.Method, httpMethods()))
+	case !strings.HasPrefix(req.Path, "/"):
+		v.addf(p, `path %q must start with "/", such as "%s /%s"`, req.Path, method, req.Path)
+	default:
+		t, err := httpapi.Compile(req)
+		if err != nil {
+			v.addf(p, "%v", err)
+		}
+		return t
+	}
+	return nil
+}
+
+// responseRules checks the rules that read a request's answers.
+func (v *validator) responseRules(p fieldPath, r httpapi.Response) {
+	if _, err := r.Compile(); err != nil {
+		v.addf(p, "%v", err)
+	}
 }
 
 // slo checks the limits every window after the rollback must meet; the
@@ -216,13 +234,14 @@ func (v *validator) duplicates(p fieldPath, d verify.DuplicatesSpec) {
 	if d.Concurrency < 0 {
 		v.addf(p.key("concurrency"), "%d is negative; use how many reads run at once, such as 16", d.Concurrency)
 	}
-	if d.Read == "" {
+	if !d.Enabled() {
 		if v.has(p) {
 			v.addf(p, `off without read; add read: "GET /entries/{id}" or remove duplicates`)
 		}
 		return
 	}
 	v.readRequest(p.key("read"), d.Read)
+	v.responseRules(p.key("response"), d.Response)
 	v.needsWrites(p.key("read"))
 	if !jsonPathOK(d.Field) {
 		v.addf(p.key("field"), `%q is not a JSON path; write the path of the applied count, such as "applied"`, d.Field)

@@ -41,7 +41,7 @@ func BenchmarkDurabilityList(b *testing.B) {
 				_, _ = w.Write(tc.body)
 			}))
 			defer srv.Close()
-			spec := verify.DurabilitySpec{List: "GET /entries"}
+			spec := verify.DurabilitySpec{List: request("GET /entries")}
 			for b.Loop() {
 				res := verify.Durability(context.Background(), srv.URL, spec, ops, 0)
 				if res.Verdict != verify.Failure || res.Evidence["lost"] != 1 {

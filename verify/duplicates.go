@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/httpapi"
 	"github.com/faultdrill/faultdrill/load"
 )
 
@@ -25,15 +25,22 @@ type Duplicate struct {
 // Duplicates reads back every acknowledged write with spec.Read and looks
 // at the number at spec.Field in the answer: above 1, the write was
 // applied more than once (a retry or a replay applied it again), which is
-// a Failure. A 404 is counted as missing (Durability's concern); any other
+// a Failure. An answer meaning absent (spec.Response; 404 by default) is
+// counted as missing (Durability's concern); any other
 // failed read, or an answer without a number at Field, leaves the write
 // unverified and the verdict Unknown when nothing is duplicated, as does
 // a drill with no acknowledged write; Coverage counts the writes checked.
 func Duplicates(ctx context.Context, baseURL string, spec DuplicatesSpec, ops []load.Op) Result {
 	res := Result{Name: NameDuplicates, Integrity: true}
-	method, path, err := ParseRead(spec.Read)
+	t, err := CompileRead(spec.Read)
 	if err == nil {
 		_, err = parseJSONPath(spec.field())
+	}
+	var rules *httpapi.Rules
+	if err == nil {
+		if rules, err = spec.Response.Compile(); err != nil {
+			err = fmt.Errorf("verify: duplicates: %w: %w", ErrInvalidSpec, err)
+		}
 	}
 	if err != nil {
 		res.Verdict, res.Summary = Unknown, err.Error()
@@ -44,8 +51,8 @@ func Duplicates(ctx context.Context, baseURL string, spec DuplicatesSpec, ops []
 	var dups []Duplicate
 	var missing, unverified []string
 	problems := map[string]string{}
-	fetchEach(ctx, baseURL, method, path, acked, spec.Concurrency, true, func(id string, r reply) {
-		n, err := appliedCount(r, spec.field())
+	fetchEach(ctx, baseURL, t, acked, spec.Concurrency, true, func(id string, r reply) {
+		n, err := appliedCount(r, rules, spec.field())
 		switch {
 		case errors.Is(err, errMissing):
 			missing = append(missing, id)
@@ -108,17 +115,18 @@ func (s DuplicatesSpec) field() string {
 	return s.Field
 }
 
-// errMissing marks a read that answered 404.
+// errMissing marks a read whose answer means absent.
 var errMissing = errors.New("not found")
 
 // appliedCount returns the number at field in a read's answer.
-func appliedCount(r reply, field string) (string, error) {
-	switch {
-	case r.err != nil:
+func appliedCount(r reply, rules *httpapi.Rules, field string) (string, error) {
+	if r.err != nil {
 		return "", r.err
-	case r.code == http.StatusNotFound:
+	}
+	switch a := rules.Read(r.code, r.header, r.body); {
+	case a.Absent:
 		return "", errMissing
-	case r.code/100 != 2:
+	case !a.Ack:
 		return "", fmt.Errorf("%w: status %d", ErrBadResponse, r.code)
 	}
 	v, err := selectJSON(r.body, field)

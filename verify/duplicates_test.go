@@ -53,7 +53,7 @@ func newAppliedStore(applied map[string]int) (*appliedStore, string) {
 }
 
 var _ = Describe("Duplicates", func() {
-	spec := verify.DuplicatesSpec{Read: "GET /entries/{id}", Concurrency: 3}
+	spec := verify.DuplicatesSpec{Read: request("GET /entries/{id}"), Concurrency: 3}
 	ops := func() []load.Op {
 		return []load.Op{
 			write("w1", load.Acknowledged),
@@ -111,7 +111,7 @@ var _ = Describe("Duplicates", func() {
 
 	It("is unknown and reads nothing with a bad template or field", func(ctx SpecContext) {
 		s, url := newAppliedStore(map[string]int{"w1": 2})
-		Expect(verify.Duplicates(ctx, url, verify.DuplicatesSpec{Read: "GET /entries"}, ops()).Verdict).To(Equal(verify.Unknown))
+		Expect(verify.Duplicates(ctx, url, verify.DuplicatesSpec{Read: request("GET /entries")}, ops()).Verdict).To(Equal(verify.Unknown))
 		Expect(verify.Duplicates(ctx, url, verify.DuplicatesSpec{Read: spec.Read, Field: "a..b"}, ops()).Verdict).To(Equal(verify.Unknown))
 		Expect(s.reads).To(BeZero())
 	}, SpecTimeout(5*time.Second))

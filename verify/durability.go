@@ -3,10 +3,10 @@ package verify
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 
+	"github.com/faultdrill/faultdrill/httpapi"
 	"github.com/faultdrill/faultdrill/load"
 )
 
@@ -17,8 +17,9 @@ const maxListed = 100
 // the ones it no longer has. With spec.List set it makes one list request
 // and a set difference: a write is lost when its id is not listed, and a
 // failed list request leaves every write unverified. Otherwise it reads
-// each write with spec.Read: a write is lost when the read answers 404,
-// and a read that fails otherwise leaves that write unverified.
+// each write with spec.Read: a write is lost when the answer means absent
+// (spec.Response: 404 by default), present when it acknowledges (2xx by
+// default), and any other answer leaves that write unverified.
 // Indeterminate writes are counted apart and never read: they may or may
 // not have taken effect. The verdict is Failure when more than rpo writes
 // are lost, Unknown when some could not be verified or when there was no
@@ -28,10 +29,10 @@ func Durability(ctx context.Context, baseURL string, spec DurabilitySpec, ops []
 	res := Result{Name: NameDurability, Integrity: true}
 	var c writeCheck
 	var err error
-	if spec.List != "" {
+	if !spec.List.IsZero() {
 		c, err = listBack(ctx, baseURL, spec.List, ops)
 	} else {
-		c, err = readBack(ctx, baseURL, spec.Read, ops, spec.Concurrency)
+		c, err = readBack(ctx, baseURL, spec, ops)
 	}
 	if err != nil {
 		res.Verdict, res.Summary = Unknown, err.Error()
@@ -127,21 +128,28 @@ type writeCheck struct {
 }
 
 // readBack reads every acknowledged write with bounded concurrency and
-// sorts out the lost (404) and the unverified (any other failure).
-func readBack(ctx context.Context, baseURL, read string, ops []load.Op, concurrency int) (writeCheck, error) {
-	method, path, err := ParseRead(read)
+// sorts out, by the spec's response rules, the lost (an answer meaning
+// absent) and the unverified (any answer that is neither, or none).
+func readBack(ctx context.Context, baseURL string, spec DurabilitySpec, ops []load.Op) (writeCheck, error) {
+	t, err := CompileRead(spec.Read)
 	if err != nil {
 		return writeCheck{}, err
 	}
+	rules, err := spec.Response.Compile()
+	if err != nil {
+		return writeCheck{}, fmt.Errorf("verify: durability: %w: %w", ErrInvalidSpec, err)
+	}
 	var c writeCheck
 	ids, _ := c.indexWrites(ops)
-	fetchEach(ctx, baseURL, method, path, ids, concurrency, false, func(id string, r reply) {
-		switch {
-		case r.err != nil:
+	fetchEach(ctx, baseURL, t, ids, spec.Concurrency, rules.NeedsBody(), func(id string, r reply) {
+		if r.err != nil {
 			c.unverified = append(c.unverified, id)
-		case r.code/100 == 2:
-		case r.code == http.StatusNotFound:
+			return
+		}
+		switch a := rules.Read(r.code, r.header, r.body); {
+		case a.Absent:
 			c.lost = append(c.lost, id)
+		case a.Ack:
 		default:
 			c.unverified = append(c.unverified, id)
 		}
@@ -154,8 +162,8 @@ func readBack(ctx context.Context, baseURL, read string, ops []load.Op, concurre
 // looks each listed id up without copying it, so that a million writes
 // take well under a second. When the list request fails, every
 // acknowledged write is unverified.
-func listBack(ctx context.Context, baseURL, list string, ops []load.Op) (writeCheck, error) {
-	if _, _, err := ParseList(list); err != nil {
+func listBack(ctx context.Context, baseURL string, list httpapi.Request, ops []load.Op) (writeCheck, error) {
+	if _, err := CompileList(list); err != nil {
 		return writeCheck{}, err
 	}
 	var c writeCheck

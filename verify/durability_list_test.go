@@ -46,7 +46,7 @@ var _ = Describe("Durability with a list request", func() {
 			write("w2", load.Acknowledged),
 		}
 	}
-	spec := verify.DurabilitySpec{List: "GET /entries", Read: "GET /entries/{id}"}
+	spec := verify.DurabilitySpec{List: request("GET /entries"), Read: request("GET /entries/{id}")}
 
 	DescribeTable("finds the lost writes in one request, whatever the list's shape",
 		func(ctx SpecContext, body string) {
@@ -100,7 +100,7 @@ var _ = Describe("Durability with a list request", func() {
 
 	It("is unknown with a list template that names {id}", func(ctx SpecContext) {
 		url, hits := listServer(http.StatusOK, "w1\n")
-		res := verify.Durability(ctx, url, verify.DurabilitySpec{List: "GET /entries/{id}"}, ops(), 0)
+		res := verify.Durability(ctx, url, verify.DurabilitySpec{List: request("GET /entries/{id}")}, ops(), 0)
 		Expect(res.Verdict).To(Equal(verify.Unknown))
 		Expect(hits.Load()).To(BeZero())
 	}, SpecTimeout(5*time.Second))
@@ -109,9 +109,9 @@ var _ = Describe("Durability with a list request", func() {
 var _ = Describe("ListIDs", func() {
 	It("wraps ErrBadResponse for a non-2xx answer and ErrInvalidSpec for a bad template", func(ctx SpecContext) {
 		url, _ := listServer(http.StatusServiceUnavailable, "")
-		_, err := verify.ListIDs(ctx, url, "GET /entries")
+		_, err := verify.ListIDs(ctx, url, request("GET /entries"))
 		Expect(errors.Is(err, verify.ErrBadResponse)).To(BeTrue(), "%v", err)
-		_, err = verify.ListIDs(ctx, url, "/entries")
+		_, err = verify.ListIDs(ctx, url, request("GET entries"))
 		Expect(errors.Is(err, verify.ErrInvalidSpec)).To(BeTrue(), "%v", err)
 	}, SpecTimeout(5*time.Second))
 })
@@ -119,7 +119,7 @@ var _ = Describe("ListIDs", func() {
 var _ = Describe("StartedFrom", func() {
 	It("succeeds when the system starts empty", func(ctx SpecContext) {
 		url, _ := listServer(http.StatusOK, "[]")
-		res := verify.StartedFrom(ctx, url, "GET /entries", nil)
+		res := verify.StartedFrom(ctx, url, request("GET /entries"), nil)
 		Expect(res.Name).To(Equal("initial-state"))
 		Expect(res.Verdict).To(Equal(verify.Success), res.Summary)
 		Expect(res.Summary).To(ContainSubstring("empty"))
@@ -127,12 +127,12 @@ var _ = Describe("StartedFrom", func() {
 
 	It("succeeds when it starts from exactly its seed, in any order", func(ctx SpecContext) {
 		url, _ := listServer(http.StatusOK, "s2\ns1\n")
-		Expect(verify.StartedFrom(ctx, url, "GET /entries", []string{"s1", "s2"}).Verdict).To(Equal(verify.Success))
+		Expect(verify.StartedFrom(ctx, url, request("GET /entries"), []string{"s1", "s2"}).Verdict).To(Equal(verify.Success))
 	}, SpecTimeout(5*time.Second))
 
 	It("fails listing leftovers of an earlier run and missing seed ids", func(ctx SpecContext) {
 		url, _ := listServer(http.StatusOK, `["s1","old-2","old-1"]`)
-		res := verify.StartedFrom(ctx, url, "GET /entries", []string{"s1", "s2"})
+		res := verify.StartedFrom(ctx, url, request("GET /entries"), []string{"s1", "s2"})
 		Expect(res.Verdict).To(Equal(verify.Failure))
 		Expect(res.Evidence).To(HaveKeyWithValue("unexpectedIds", []string{"old-1", "old-2"}))
 		Expect(res.Evidence).To(HaveKeyWithValue("missingIds", []string{"s2"}))
@@ -140,6 +140,6 @@ var _ = Describe("StartedFrom", func() {
 
 	It("is unknown when the list fails", func(ctx SpecContext) {
 		url, _ := listServer(http.StatusInternalServerError, "")
-		Expect(verify.StartedFrom(ctx, url, "GET /entries", nil).Verdict).To(Equal(verify.Unknown))
+		Expect(verify.StartedFrom(ctx, url, request("GET /entries"), nil).Verdict).To(Equal(verify.Unknown))
 	}, SpecTimeout(5*time.Second))
 })

@@ -1,7 +1,10 @@
 package verify_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/faultdrill/faultdrill/httpapi"
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/verify"
 )
@@ -77,7 +81,7 @@ func read(id string, o load.Outcome) load.Op {
 	return load.Op{ID: id, Stream: "reads", Outcome: o, Start: time.Second, End: time.Second + 10*time.Millisecond}
 }
 
-var readSpec = verify.DurabilitySpec{Read: "GET /entries/{id}", Concurrency: 2}
+var readSpec = verify.DurabilitySpec{Read: request("GET /entries/{id}"), Concurrency: 2}
 
 var _ = Describe("Durability", func() {
 	// ops: five distinct acknowledged writes (w1 twice), of which the store
@@ -174,7 +178,7 @@ var _ = Describe("Durability", func() {
 
 	It("is unknown and reads nothing with a bad read template", func(ctx SpecContext) {
 		s := newStore("w1")
-		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries"}, ops, 0)
+		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: request("GET /entries")}, ops, 0)
 		Expect(res.Verdict).To(Equal(verify.Unknown))
 		Expect(res.Summary).NotTo(BeEmpty())
 		Expect(s.readsOf()).To(BeEmpty())
@@ -183,7 +187,7 @@ var _ = Describe("Durability", func() {
 
 	It("cannot decide with no acknowledged write at all: it checked nothing", func(ctx SpecContext) {
 		s := newStore()
-		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}"}, []load.Op{read("r1", load.Acknowledged)}, 0)
+		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: request("GET /entries/{id}")}, []load.Op{read("r1", load.Acknowledged)}, 0)
 		Expect(res.Verdict).To(Equal(verify.Unknown))
 		Expect(res.Summary).To(ContainSubstring("durability checked nothing"))
 		Expect(res.Evidence).To(HaveKeyWithValue("acknowledged", 0))
@@ -194,7 +198,7 @@ var _ = Describe("Durability", func() {
 	It("counts the writes it read back against those acknowledged", func(ctx SpecContext) {
 		s := newStore("w1")
 		s.broken["w2"] = true
-		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}"},
+		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: request("GET /entries/{id}")},
 			[]load.Op{write("w1", load.Acknowledged), write("w2", load.Acknowledged)}, 0)
 		Expect(res.Verdict).To(Equal(verify.Unknown))
 		Expect(*res.Coverage).To(Equal(verify.Coverage{Checked: 1, Expected: 2, Unit: "acknowledged writes"}))
@@ -212,40 +216,58 @@ var _ = Describe("Durability", func() {
 			}
 		}
 		s := newStore(held...)
-		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}"}, many, 0)
+		res := verify.Durability(ctx, s.srv.URL, verify.DurabilitySpec{Read: request("GET /entries/{id}")}, many, 0)
 		Expect(res.Verdict).To(Equal(verify.Failure))
 		Expect(res.Evidence).To(HaveKeyWithValue("lostIds", []string{many[7].ID}))
 		Expect(s.readsOf()).To(HaveLen(200))
 	}, SpecTimeout(5*time.Second))
 })
 
-var _ = Describe("ParseRead", func() {
-	DescribeTable("splits a valid template",
+// request reads a request line as a scenario does; a line that does not
+// parse is kept as a path, for the verifier to refuse. (A line with no
+// method is refused when the scenario is read; see httpapi.)
+func request(line string) httpapi.Request {
+	var r httpapi.Request
+	if err := r.UnmarshalText([]byte(line)); err != nil {
+		return httpapi.Request{Path: line}
+	}
+	return r
+}
+
+var _ = Describe("CompileRead", func() {
+	DescribeTable("compiles a valid read-back request",
 		func(in, method, path string) {
-			m, p, err := verify.ParseRead(in)
+			t, err := verify.CompileRead(request(in))
 			Expect(err).NotTo(HaveOccurred())
-			Expect(m).To(Equal(method))
-			Expect(p).To(Equal(path))
+			Expect(t.Method()).To(Equal(method))
+			Expect(t.Path(httpapi.Values{ID: "w-1", Value: "w-1"})).To(Equal(path))
 		},
-		Entry("plain", "GET /entries/{id}", "GET", "/entries/{id}"),
-		Entry("lower-case method", "get /entries/{id}", "GET", "/entries/{id}"),
-		Entry("HEAD", "HEAD /v1/items/{id}/raw", "HEAD", "/v1/items/{id}/raw"),
-		Entry("extra spaces", "  GET   /entries/{id}  ", "GET", "/entries/{id}"),
-		Entry("id in the query", "GET /entries?id={id}", "GET", "/entries?id={id}"),
+		Entry("plain", "GET /entries/{id}", "GET", "/entries/w-1"),
+		Entry("lower-case method", "get /entries/{id}", "GET", "/entries/w-1"),
+		Entry("HEAD", "HEAD /v1/items/{id}/raw", "HEAD", "/v1/items/w-1/raw"),
+		Entry("extra spaces", "  GET   /entries/{id}  ", "GET", "/entries/w-1"),
+		Entry("id in the query", "GET /entries?id={id}", "GET", "/entries?id=w-1"),
+		Entry("the id through a function", "GET /kv/{id|base64url}", "GET", "/kv/dy0x"),
 	)
 
-	DescribeTable("rejects a bad template",
+	It("compiles a request with a body, for an API that reads with POST", func() {
+		t, err := verify.CompileRead(httpapi.Request{Method: "POST", Path: "/v3/kv/range", Body: `{"key":"{id|base64}"}`})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(t.Body(httpapi.Values{ID: "w-1"}))).To(Equal(`{"key":"dy0x"}`))
+	})
+
+	DescribeTable("rejects a bad request",
 		func(in string) {
-			_, _, err := verify.ParseRead(in)
-			Expect(err).To(HaveOccurred())
+			_, err := verify.CompileRead(request(in))
+			Expect(err).To(MatchError(verify.ErrInvalidSpec))
 		},
 		Entry("empty", ""),
-		Entry("no method", "/entries/{id}"),
 		Entry("no path", "GET"),
 		Entry("a relative path", "GET entries/{id}"),
 		Entry("a full URL", "GET http://127.0.0.1/entries/{id}"),
 		Entry("no {id}", "GET /entries"),
 		Entry("a misspelt placeholder", "GET /entries/{ID}"),
+		Entry("an unknown placeholder", "GET /entries/{ident}"),
 	)
 })
 
@@ -266,7 +288,7 @@ var _ = Describe("durability after a snapshot restore", func() {
 			ack("w-late-1", 6*time.Second), ack("w-late-2", 7*time.Second)}
 		snapshotAt := 5 * time.Second
 
-		res := verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}", ExpectedLossAfter: &snapshotAt}, ops, 0)
+		res := verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: request("GET /entries/{id}"), ExpectedLossAfter: &snapshotAt}, ops, 0)
 		Expect(res.Verdict).To(Equal(verify.Failure), "a write acknowledged before the snapshot is a real loss")
 		Expect(res.Evidence["lost"]).To(Equal(1))
 		Expect(res.Evidence["lostIds"]).To(Equal([]string{"w-early-lost"}))
@@ -274,7 +296,7 @@ var _ = Describe("durability after a snapshot restore", func() {
 		Expect(res.Evidence["expectedLostIds"]).To(Equal([]string{"w-late-1", "w-late-2"}))
 
 		present["w-early-lost"] = true
-		res = verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}", ExpectedLossAfter: &snapshotAt}, ops, 0)
+		res = verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: request("GET /entries/{id}"), ExpectedLossAfter: &snapshotAt}, ops, 0)
 		Expect(res.Verdict).To(Equal(verify.Success))
 		Expect(res.Summary).To(ContainSubstring("2 acknowledged after the restored snapshot, lost as expected"))
 	})
@@ -291,9 +313,42 @@ var _ = Describe("durability with a key-value stream", func() {
 			{ID: "e-1", Write: true, Outcome: load.Acknowledged},
 			{ID: "kv-1", Key: "k1", Value: "kv-1", Write: true, Outcome: load.Acknowledged},
 		}
-		res := verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: "GET /entries/{id}", Concurrency: 1}, ops, 0)
+		res := verify.Durability(ctx, srv.URL, verify.DurabilitySpec{Read: request("GET /entries/{id}"), Concurrency: 1}, ops, 0)
 		Expect(res.Verdict).To(Equal(verify.Success))
 		Expect(res.Evidence["acknowledged"]).To(BeEquivalentTo(1))
 		Expect(asked).To(Equal([]string{"/entries/e-1"}))
 	})
+})
+
+var _ = Describe("Durability through a store's own API", func() {
+	It("reads each write with a templated POST and judges the answers by the spec's rules", func(ctx SpecContext) {
+		held := map[string]bool{"w1": true, "w3": true}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var req struct{ Key string }
+			body, _ := io.ReadAll(r.Body)
+			Expect(json.Unmarshal(body, &req)).To(Succeed())
+			key, _ := base64.StdEncoding.DecodeString(req.Key)
+			switch {
+			case r.Method != http.MethodPost || r.URL.Path != "/v3/kv/range":
+				http.NotFound(w, r)
+			case string(key) == "w4":
+				http.Error(w, `{"error":"etcdserver: leader changed"}`, http.StatusServiceUnavailable)
+			case held[string(key)]:
+				fmt.Fprintf(w, `{"kvs":[{"key":%q}],"count":"1"}`, req.Key)
+			default:
+				fmt.Fprint(w, `{"count":"0"}`) // a missing key: 200, no kvs
+			}
+		}))
+		DeferCleanup(srv.Close)
+		spec := verify.DurabilitySpec{
+			Read:     httpapi.Request{Method: "POST", Path: "/v3/kv/range", Body: `{"key":"{id|base64}"}`},
+			Response: httpapi.Response{Absent: &httpapi.Match{JSONPath: "kvs", Empty: true}},
+		}
+		ops := []load.Op{write("w1", load.Acknowledged), write("w2", load.Acknowledged), write("w3", load.Acknowledged), write("w4", load.Acknowledged)}
+		res := verify.Durability(ctx, srv.URL, spec, ops, 0)
+		Expect(res.Verdict).To(Equal(verify.Failure), res.Summary)
+		Expect(res.Evidence).To(HaveKeyWithValue("lostIds", []string{"w2"}), "an answer with no kvs is a lost write")
+		Expect(res.Evidence).To(HaveKeyWithValue("unverifiedIds", []string{"w4"}), "an error answer says nothing either way")
+		Expect(*res.Coverage).To(Equal(verify.Coverage{Checked: 3, Expected: 4, Unit: "acknowledged writes"}))
+	}, SpecTimeout(10*time.Second))
 })

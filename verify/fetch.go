@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/faultdrill/faultdrill/httpapi"
 )
 
 // defaultConcurrency is how many reads run at once when a spec sets none.
@@ -17,19 +18,20 @@ const defaultConcurrency = 16
 // maxReadBody bounds the body kept from one per-id read.
 const maxReadBody = 1 << 20
 
-// reply is what one per-id read got: a status and, when asked for, the
-// body; or the error that stopped it.
+// reply is what one per-id read got: a status, the headers and, when
+// asked for, the body; or the error that stopped it.
 type reply struct {
-	code int
-	body []byte
-	err  error
+	code   int
+	header http.Header
+	body   []byte
+	err    error
 }
 
-// fetchEach requests method baseURL+path for every id, {id} replaced by
-// the escaped id, with at most concurrency requests at once. It calls
-// handle once per id, never concurrently. The body is kept only when
-// keepBody is set.
-func fetchEach(ctx context.Context, baseURL, method, path string, ids []string, concurrency int, keepBody bool, handle func(id string, r reply)) {
+// fetchEach makes the read request of t against baseURL for every id
+// ({id} and {value} filled with it), with at most concurrency requests at
+// once. It calls handle once per id, never concurrently. The body is kept
+// only when keepBody is set.
+func fetchEach(ctx context.Context, baseURL string, t *httpapi.Template, ids []string, concurrency int, keepBody bool, handle func(id string, r reply)) {
 	if concurrency <= 0 {
 		concurrency = defaultConcurrency
 	}
@@ -45,7 +47,7 @@ func fetchEach(ctx context.Context, baseURL, method, path string, ids []string, 
 	for range concurrency {
 		wg.Go(func() {
 			for id := range work {
-				r := fetchOne(ctx, client, method, baseURL+strings.ReplaceAll(path, "{id}", url.PathEscape(id)), keepBody)
+				r := fetchOne(ctx, client, t, baseURL, id, keepBody)
 				mu.Lock()
 				handle(id, r)
 				mu.Unlock()
@@ -60,8 +62,8 @@ func fetchEach(ctx context.Context, baseURL, method, path string, ids []string, 
 }
 
 // fetchOne makes one request and drains its body.
-func fetchOne(ctx context.Context, client *http.Client, method, url string, keepBody bool) reply {
-	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+func fetchOne(ctx context.Context, client *http.Client, t *httpapi.Template, baseURL, id string, keepBody bool) reply {
+	req, err := t.NewRequest(ctx, baseURL, httpapi.Values{ID: id, Value: id})
 	if err != nil {
 		return reply{err: err}
 	}
@@ -70,7 +72,7 @@ func fetchOne(ctx context.Context, client *http.Client, method, url string, keep
 		return reply{err: err}
 	}
 	defer resp.Body.Close()
-	r := reply{code: resp.StatusCode}
+	r := reply{code: resp.StatusCode, header: resp.Header}
 	if keepBody {
 		r.body, r.err = io.ReadAll(io.LimitReader(resp.Body, maxReadBody))
 	}
@@ -78,22 +80,39 @@ func fetchOne(ctx context.Context, client *http.Client, method, url string, keep
 	return r
 }
 
-// ParseRead splits a read template such as "GET /entries/{id}".
-func ParseRead(read string) (method, path string, err error) {
-	method, path, ok := strings.Cut(strings.TrimSpace(read), " ")
-	path = strings.TrimSpace(path)
-	if !ok || method == "" || !strings.HasPrefix(path, "/") || !strings.Contains(path, "{id}") || strings.ContainsAny(path, " \t") {
-		return "", "", fmt.Errorf("verify: read %q: %w: want \"METHOD /path/{id}\"", read, ErrInvalidSpec)
+// CompileRead checks and compiles a read-back request: a template that
+// uses {id} (or {value}, the same), on a path from the service's root.
+func CompileRead(r httpapi.Request) (*httpapi.Template, error) {
+	t, err := compileRequest("read", r)
+	if err != nil {
+		return nil, err
 	}
-	return strings.ToUpper(method), path, nil
+	if !t.Uses(httpapi.PlaceID) && !t.Uses(httpapi.PlaceValue) {
+		return nil, fmt.Errorf("verify: read %s: %w: it does not use {id}; put {id} where the write's request id goes, such as \"GET /entries/{id}\"", r, ErrInvalidSpec)
+	}
+	return t, nil
 }
 
-// ParseList splits a list template such as "GET /entries".
-func ParseList(list string) (method, path string, err error) {
-	method, path, ok := strings.Cut(strings.TrimSpace(list), " ")
-	path = strings.TrimSpace(path)
-	if !ok || method == "" || !strings.HasPrefix(path, "/") || strings.Contains(path, "{id}") || strings.ContainsAny(path, " \t") {
-		return "", "", fmt.Errorf("verify: list %q: %w: want \"METHOD /path\" without {id}", list, ErrInvalidSpec)
+// CompileList checks and compiles a list request: one request, no {id}.
+func CompileList(r httpapi.Request) (*httpapi.Template, error) {
+	t, err := compileRequest("list", r)
+	if err != nil {
+		return nil, err
 	}
-	return strings.ToUpper(method), path, nil
+	if t.Uses(httpapi.PlaceID) || t.Uses(httpapi.PlaceKey) || t.Uses(httpapi.PlaceValue) {
+		return nil, fmt.Errorf("verify: list %s: %w: it uses {id}, {key} or {value}; list is one request answering every stored id, such as \"GET /entries\"", r, ErrInvalidSpec)
+	}
+	return t, nil
+}
+
+// compileRequest compiles a request of the verifier named what.
+func compileRequest(what string, r httpapi.Request) (*httpapi.Template, error) {
+	if !strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, " \t") {
+		return nil, fmt.Errorf("verify: %s %s: %w: want a method and a path from the service's root, such as \"GET /entries/{id}\"", what, r, ErrInvalidSpec)
+	}
+	t, err := httpapi.Compile(r)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %s: %w: %w", what, ErrInvalidSpec, err)
+	}
+	return t, nil
 }

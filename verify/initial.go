@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"github.com/faultdrill/faultdrill/httpapi"
+
 	"context"
 	"fmt"
 	"slices"
@@ -12,7 +14,7 @@ import (
 // seed is empty). The engine calls it before the load and wraps the result
 // with Assume. The verdict is Failure with the unexpected and the missing
 // ids listed, Unknown when the list request fails.
-func StartedFrom(ctx context.Context, baseURL, list string, seed []string) Result {
+func StartedFrom(ctx context.Context, baseURL string, list httpapi.Request, seed []string) Result {
 	res := Result{Name: NameInitialState}
 	ids, err := ListIDs(ctx, baseURL, list)
 	if err != nil {

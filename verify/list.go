@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"github.com/faultdrill/faultdrill/httpapi"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -21,7 +23,7 @@ const listTimeout = time.Minute
 // the ids of its answer: a JSON array of strings or numbers, or one id per
 // line (blank lines ignored, spaces trimmed). A non-2xx answer or a body
 // that is neither wraps ErrBadResponse.
-func ListIDs(ctx context.Context, baseURL, list string) ([]string, error) {
+func ListIDs(ctx context.Context, baseURL string, list httpapi.Request) ([]string, error) {
 	body, err := fetchList(ctx, baseURL, list)
 	if err != nil {
 		return nil, err
@@ -34,14 +36,14 @@ func ListIDs(ctx context.Context, baseURL, list string) ([]string, error) {
 }
 
 // fetchList makes the list request and returns the body of its answer.
-func fetchList(ctx context.Context, baseURL, list string) ([]byte, error) {
-	method, path, err := ParseList(list)
+func fetchList(ctx context.Context, baseURL string, list httpapi.Request) ([]byte, error) {
+	t, err := CompileList(list)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, listTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, baseURL+path, nil)
+	req, err := t.NewRequest(ctx, baseURL, httpapi.Values{})
 	if err != nil {
 		return nil, fmt.Errorf("verify: list: %w", err)
 	}
@@ -53,14 +55,14 @@ func fetchList(ctx context.Context, baseURL, list string) ([]byte, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("verify: list: %s %s: %w: %s", method, path, ErrBadResponse, resp.Status)
+		return nil, fmt.Errorf("verify: list: %s: %w: %s", list, ErrBadResponse, resp.Status)
 	}
 	body, err := readAll(resp, maxListBody+1)
 	if err != nil {
-		return nil, fmt.Errorf("verify: list: %s %s: %w", method, path, err)
+		return nil, fmt.Errorf("verify: list: %s: %w", list, err)
 	}
 	if len(body) > maxListBody {
-		return nil, fmt.Errorf("verify: list: %s %s: %w: answer larger than %d bytes", method, path, ErrBadResponse, maxListBody)
+		return nil, fmt.Errorf("verify: list: %s: %w: answer larger than %d bytes", list, ErrBadResponse, maxListBody)
 	}
 	return body, nil
 }

@@ -29,12 +29,18 @@ type VersionStats struct {
 
 // MixedVersions classifies the failed and indeterminate requests of ops by
 // the version that served them (Op.Version; NoVersion when none), and
-// finds when more than one version answered. It informs (Success) unless
+// finds when more than one version answered. With no version in any
+// answer there is nothing to classify by: Skipped, saying so. It informs (Success) unless
 // spec.MaxFailures is set, in which case more failed requests than that is
 // a Failure. Pass the operations of the window of interest, such as from
 // the deployment to the end of the rollback.
 func MixedVersions(ops []load.Op, spec MixedVersionsSpec) Result {
 	res := Result{Name: NameMixedVersions}
+	if !slices.ContainsFunc(ops, func(op load.Op) bool { return op.Version != "" }) {
+		res.Verdict = Skipped
+		res.Summary = "no answer said which version served it (the X-Version header by default): set response.version on the load's streams to know"
+		return res
+	}
 	stats := versionStats(ops)
 	failed := 0
 	for _, s := range stats {

@@ -9,6 +9,8 @@ package verify
 import (
 	"fmt"
 	"time"
+
+	"github.com/faultdrill/faultdrill/httpapi"
 )
 
 // Spec selects and configures the verifiers of a drill.
@@ -56,13 +58,18 @@ type DurabilitySpec struct {
 	// Advisory makes the verifier's verdict a warning: shown everywhere,
 	// never deciding the drill's outcome.
 	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
-	// Read is the request that reads one write back, "METHOD /path/{id}";
-	// a 2xx answer means the write is present, 404 that it is lost.
-	Read string `yaml:"read,omitempty" json:"read,omitempty"`
-	// List is the request that lists every stored id at once, "METHOD
-	// /path", answering a JSON array of ids or one id per line. When set,
-	// Durability makes this one request instead of one Read per write.
-	List string `yaml:"list,omitempty" json:"list,omitempty"`
+	// Read is the request that reads one write back, a template using
+	// {id} (the write's request id; {value} is the same), written
+	// "METHOD /path/{id}" or as a mapping with a body and headers.
+	Read httpapi.Request `yaml:"read,omitzero" json:"read,omitzero"`
+	// List is the request that lists every stored id at once, answering a
+	// JSON array of ids or one id per line. When set, Durability makes
+	// this one request instead of one Read per write.
+	List httpapi.Request `yaml:"list,omitzero" json:"list,omitzero"`
+	// Response says what a read's answer means: which statuses say the
+	// write is there (default 2xx) and which say it is absent — lost
+	// (default 404, or a JSON-path predicate).
+	Response httpapi.Response `yaml:"response,omitempty" json:"response,omitzero"`
 	// Concurrency is how many reads run at once (default 16).
 	Concurrency int `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
 	// ExpectedLossAfter, set by the engine when a snapshot was restored, is
@@ -73,7 +80,7 @@ type DurabilitySpec struct {
 }
 
 // Enabled reports whether the durability verifier runs.
-func (d DurabilitySpec) Enabled() bool { return d.Read != "" || d.List != "" }
+func (d DurabilitySpec) Enabled() bool { return !d.Read.IsZero() || !d.List.IsZero() }
 
 // SLOSpec configures the SLO verifier: limits that every window after the
 // rollback must meet. A limit is absolute ("1%" or "0.01" for the error
@@ -148,15 +155,21 @@ type DuplicatesSpec struct {
 	// Advisory makes the verifier's verdict a warning: shown everywhere,
 	// never deciding the drill's outcome.
 	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
-	// Read is the request that reads one write back, "METHOD /path/{id}",
-	// answering a JSON object.
-	Read string `yaml:"read,omitempty" json:"read,omitempty"`
+	// Read is the request that reads one write back, a template using
+	// {id}, answering a JSON object.
+	Read httpapi.Request `yaml:"read,omitzero" json:"read,omitzero"`
+	// Response says which answers mean the write is absent (default 404):
+	// Durability's concern, not a duplicate.
+	Response httpapi.Response `yaml:"response,omitempty" json:"response,omitzero"`
 	// Field is the JSON path of the number of times the write was applied
 	// (default "applied"); a value above 1 is a duplicate.
 	Field string `yaml:"field,omitempty" json:"field,omitempty"`
 	// Concurrency is how many reads run at once (default 16).
 	Concurrency int `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
 }
+
+// Enabled reports whether the duplicates verifier runs.
+func (d DuplicatesSpec) Enabled() bool { return !d.Read.IsZero() }
 
 // LinearizabilitySpec configures the linearizability verifier.
 type LinearizabilitySpec struct {

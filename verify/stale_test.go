@@ -113,6 +113,13 @@ var _ = Describe("StaleReads", func() {
 })
 
 var _ = Describe("MixedVersions", func() {
+	It("is skipped, saying why, when no answer said which version served it", func() {
+		ops := []load.Op{{ID: "a", Code: 200, Outcome: load.Acknowledged}, {ID: "b", Code: 500, Outcome: load.Failed}}
+		res := verify.MixedVersions(ops, verify.MixedVersionsSpec{})
+		Expect(res.Verdict).To(Equal(verify.Skipped))
+		Expect(res.Summary).To(ContainSubstring("set response.version"))
+	})
+
 	served := func(id, version string, code uint16, o load.Outcome, end int) load.Op {
 		return load.Op{ID: id, Stream: "writes", Version: version, Code: code, Outcome: o, Start: ms(end - 5), End: ms(end)}
 	}

@@ -81,7 +81,7 @@ func writePlan(w io.Writer, sc *scenarios.Scenario) {
 	if !sc.Verify.Health.Disabled {
 		fmt.Fprintf(w, "  health     every service's health endpoint answers 2xx (timeout %s)\n", orDefault(sc.Verify.Health.Timeout, "10s"))
 	}
-	if d := sc.Verify.Durability; d.Read != "" {
+	if d := sc.Verify.Durability; !d.Read.IsZero() {
 		fmt.Fprintf(w, "  durability every acknowledged write is read back with %s (%d at once)\n", d.Read, d.Concurrency)
 	}
 	o := sc.Objectives
