@@ -129,4 +129,3 @@ func placeholderField(st load.StreamSpec, placeholder string) string {
 	}
 	return "headers"
 }
-
