@@ -91,7 +91,12 @@ func (d *dockerRuntime) Toxiproxy(ctx context.Context) (string, string, error) {
 	return api, "0.0.0.0", err
 }
 
-func (d *dockerRuntime) Upstream(service string) (string, error) { return d.UpstreamAddr(service) }
+func (d *dockerRuntime) Upstream(service, port string) (string, error) {
+	if port != "" {
+		return d.PortAddr(service, port) // refused: containers publish one port
+	}
+	return d.UpstreamAddr(service)
+}
 
 func (d *dockerRuntime) Processes() faults.ProcessTarget { return containerFaults{d.Runtime} }
 

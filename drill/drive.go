@@ -18,7 +18,7 @@ import (
 // drive runs the load, the timeline and the triggers side by side until the
 // load ends, rolling back when a trigger fires.
 func (r *run) drive(ctx context.Context) error {
-	target, err := r.baseURL(r.sc.Load.Target)
+	target, err := r.targetURL()
 	if err != nil {
 		return err
 	}
@@ -86,6 +86,9 @@ func (r *run) drive(ctx context.Context) error {
 				r.rollBack(ctx, f)
 			}
 		case res := <-loadDone:
+			if signalled != nil && ctx.Err() != nil {
+				r.signalled(ctx) // the load saw the signal first
+			}
 			stopTriggers()
 			side.Wait()
 			end := r.journal.Now()
@@ -187,11 +190,10 @@ func (r *run) startProbes(ctx context.Context, wg *sync.WaitGroup, fired chan<- 
 		if t.Probe == nil {
 			continue
 		}
-		service := t.Probe.Service
-		if service == "" {
-			service = r.sc.Load.Target
+		base, err := r.targetURL() // the load's own port, on the load's target
+		if t.Probe.Service != "" && t.Probe.Service != r.sc.Load.Target {
+			base, err = r.baseURL(t.Probe.Service)
 		}
-		base, err := r.baseURL(service)
 		if err != nil {
 			r.journal.Add("trigger.error", err.Error(), nil)
 			continue

@@ -3,10 +3,13 @@ package drill
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/rollback"
@@ -34,8 +37,9 @@ type sutRuntime interface {
 	// API the runtime started ("" leaves the choice to the engine) and the
 	// host its proxies listen on ("" for the default).
 	Toxiproxy(ctx context.Context) (api, listenHost string, err error)
-	// Upstream is the address a link's proxy forwards to, to reach service.
-	Upstream(service string) (string, error)
+	// Upstream is the address a link's proxy forwards to, to reach a
+	// service's port ("" for its main port).
+	Upstream(service, port string) (string, error)
 	// LinkAddr maps the address a link's proxy listens on to the address
 	// services dial to reach it.
 	LinkAddr(listen string) string
@@ -65,7 +69,9 @@ var _ sutRuntime = processRuntime{}
 
 func (processRuntime) Toxiproxy(context.Context) (string, string, error) { return "", "", nil }
 
-func (p processRuntime) Upstream(service string) (string, error) { return p.Addr(service) }
+func (p processRuntime) Upstream(service, port string) (string, error) {
+	return p.PortAddr(service, port)
+}
 
 func (processRuntime) LinkAddr(listen string) string { return listen }
 
@@ -147,7 +153,7 @@ func (r *run) startFaults(ctx context.Context) error {
 // its initial version, callees before callers.
 func (r *run) startSystem(ctx context.Context) error {
 	for _, l := range r.sc.System.Links {
-		upstream, err := r.runtime.Upstream(l.To)
+		upstream, err := r.runtime.Upstream(l.To, l.Port)
 		if err != nil {
 			return fmt.Errorf("drill: link %s: %w", l.Name, err)
 		}
@@ -160,16 +166,47 @@ func (r *run) startSystem(ctx context.Context) error {
 		r.journal.Add("link.ready", fmt.Sprintf("%s: %s → %s via %s", l.Name, l.From, l.To, dial),
 			map[string]any{"link": l.Name, "listen": listen, "dial": dial, "upstream": upstream})
 	}
-	for _, svc := range scenarios.StartOrder(r.sc) {
-		version := r.sc.System.Services[svc].Initial
-		if _, err := r.runtime.Start(ctx, svc, version, r.linkVars()); err != nil {
-			return fmt.Errorf("drill: %w", err)
+	for _, group := range scenarios.StartGroups(r.sc) {
+		if err := r.startGroup(ctx, group); err != nil {
+			return err
 		}
-		r.mu.Lock()
-		r.versions[svc] = []string{version}
-		r.mu.Unlock()
 	}
 	return nil
+}
+
+// startGroup starts the services of one start group at their initial
+// versions, all at once, and waits until every one is healthy (each start
+// bounded by its service's start timeout): the members of a quorum are
+// healthy only once a majority of them is up. It returns the first start
+// error, once every start has ended.
+func (r *run) startGroup(ctx context.Context, group []string) error {
+	if len(group) > 1 {
+		r.journal.Add("sut.group", fmt.Sprintf("starting %s together", strings.Join(group, ", ")), map[string]any{"services": group})
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(group))
+	var wg sync.WaitGroup
+	for i, svc := range group {
+		wg.Go(func() {
+			version := r.sc.System.Services[svc].Initial
+			if _, err := r.runtime.Start(ctx, svc, version, r.linkVars()); err != nil {
+				errs[i] = fmt.Errorf("drill: %w", err)
+				cancel() // the group cannot come up: stop waiting for the others
+				return
+			}
+			r.mu.Lock()
+			r.versions[svc] = []string{version}
+			r.mu.Unlock()
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err // the first real failure, not a start the group canceled
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (r *run) sutEvent(e sut.Event) {
@@ -187,8 +224,16 @@ func (r *run) linkVars() map[string]string {
 }
 
 // baseURL is the address of a service as an http:// URL.
-func (r *run) baseURL(service string) (string, error) {
-	addr, err := r.runtime.Addr(service)
+func (r *run) baseURL(service string) (string, error) { return r.portURL(service, "") }
+
+// targetURL is the URL of the port the load goes to: the API that
+// verifiers read back through.
+func (r *run) targetURL() (string, error) { return r.portURL(r.sc.Load.Target, r.sc.Load.Port) }
+
+// portURL is the address of a service's port ("" for its main port) as an
+// http:// URL.
+func (r *run) portURL(service, port string) (string, error) {
+	addr, err := r.runtime.PortAddr(service, port)
 	if err != nil {
 		return "", fmt.Errorf("drill: %w", err)
 	}
@@ -205,8 +250,15 @@ func (r *run) expandVars(service string) map[string]string {
 	for name, spec := range r.sc.System.Services {
 		if addr, err := r.runtime.Addr(name); err == nil {
 			vars["addr."+name] = addr
+			vars["port."+name] = portOf(addr)
 			if name == service {
 				vars["addr"] = addr
+			}
+		}
+		for _, port := range spec.Ports {
+			if addr, err := r.runtime.PortAddr(name, port); err == nil {
+				vars["addr."+name+"."+port] = addr
+				vars["port."+name+"."+port] = portOf(addr)
 			}
 		}
 		if !spec.DataDir {
@@ -220,6 +272,12 @@ func (r *run) expandVars(service string) map[string]string {
 		}
 	}
 	return vars
+}
+
+// portOf is the port of host:port.
+func portOf(addr string) string {
+	_, port, _ := net.SplitHostPort(addr)
+	return port
 }
 
 // expandAction expands ${...} in an action's command, env, dir, URL, body

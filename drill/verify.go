@@ -36,7 +36,7 @@ func (r *run) measureInvariants(ctx context.Context) map[string]invariantValue {
 }
 
 func (r *run) measureInvariant(ctx context.Context, inv verify.Invariant) (string, error) {
-	base, err := r.baseURL(r.sc.Load.Target)
+	base, err := r.targetURL()
 	if err != nil {
 		return "", err
 	}
@@ -80,7 +80,7 @@ func (r *run) verify(ctx context.Context, before map[string]invariantValue) {
 func (r *run) checks(ctx context.Context, before map[string]invariantValue) []verify.Check {
 	spec := r.sc.Verify
 	ops := r.history.Ops
-	base, _ := r.baseURL(r.sc.Load.Target)
+	base, _ := r.targetURL()
 	var checks []verify.Check
 	add := func(name string, stage verify.Stage, needs []string, run func(context.Context) verify.Result) {
 		checks = append(checks, verify.Check{Name: name, Stage: stage, Needs: needs, Run: run})
@@ -260,7 +260,7 @@ func hasKeyValueOps(ops []load.Op) bool {
 func (r *run) healthEndpoints() []verify.Endpoint {
 	var eps []verify.Endpoint
 	for name, svc := range r.sc.System.Services {
-		base, err := r.baseURL(name)
+		base, err := r.portURL(name, svc.HealthPort)
 		if err != nil {
 			continue
 		}

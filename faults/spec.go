@@ -112,6 +112,9 @@ type LinkSpec struct {
 	Name string `yaml:"name" json:"name"`
 	From string `yaml:"from" json:"from"`
 	To   string `yaml:"to" json:"to"`
+	// Port names the port of To the link leads to (one of its ports);
+	// empty for its main port.
+	Port string `yaml:"port,omitempty" json:"port,omitempty"`
 }
 
 // Instant reports whether the fault is over once Inject returns: a restart,

@@ -106,14 +106,15 @@ func Meaningful(spec Spec, windows []Window, before time.Duration) (ok bool, ach
 }
 
 // baselineWindows returns the windows after the first that end at or
-// before before.
+// before before, up to the first partial one (the load stopped within
+// it: it holds less than a second of load).
 func baselineWindows(windows []Window, before time.Duration) []Window {
 	if len(windows) < 2 {
 		return nil
 	}
 	rest := windows[1:]
 	n := 0
-	for n < len(rest) && rest[n].Start+WindowSize <= before {
+	for n < len(rest) && rest[n].Start+WindowSize <= before && !rest[n].Partial {
 		n++
 	}
 	return rest[:n]

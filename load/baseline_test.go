@@ -62,6 +62,14 @@ var _ = Describe("Baseline", func() {
 		Entry("a fault before the load", -time.Second, load.Window{}, false),
 	)
 
+	It("leaves out a partial window: the load stopped within it", func() {
+		cut := win(6, 20, 0, 40*ms)
+		cut.Partial = true
+		got, ok := load.Baseline([]load.Window{windows[0], windows[1], windows[2], cut}, 10*time.Second)
+		Expect(ok).To(BeTrue())
+		Expect(got.Count).To(Equal(100), "the mean of the two complete windows alone")
+	})
+
 	It("has no baseline without windows, or with the warm-up window alone", func() {
 		_, ok := load.Baseline(nil, time.Hour)
 		Expect(ok).To(BeFalse())

@@ -49,3 +49,29 @@ var _ = Describe("StartOrder", func() {
 		Expect(scenarios.StartOrder(&scenarios.Scenario{})).To(BeEmpty())
 	})
 })
+
+// grouped puts services in a start group.
+func grouped(s *scenarios.Scenario, group string, names ...string) *scenarios.Scenario {
+	for _, n := range names {
+		svc := s.System.Services[n]
+		svc.Group = group
+		s.System.Services[n] = svc
+	}
+	return s
+}
+
+var _ = Describe("StartGroups", func() {
+	It("starts the members of a group together, after the groups they call and before those that call them", func() {
+		// Three members of a quorum that call each other, an api in front.
+		s := system([]string{"api", "m1", "m2", "m3"},
+			[2]string{"api", "m2"}, [2]string{"m1", "m2"}, [2]string{"m2", "m3"}, [2]string{"m3", "m1"})
+		grouped(s, "quorum", "m1", "m2", "m3")
+		Expect(scenarios.StartGroups(s)).To(Equal([][]string{{"m1", "m2", "m3"}, {"api"}}))
+		Expect(scenarios.StartOrder(s)).To(Equal([]string{"m1", "m2", "m3", "api"}))
+	})
+
+	It("keeps a service with no group a group of its own", func() {
+		s := system([]string{"b", "a"}, [2]string{"b", "a"})
+		Expect(scenarios.StartGroups(s)).To(Equal([][]string{{"a"}, {"b"}}))
+	})
+})

@@ -34,6 +34,30 @@ timeline:
 func ruleCases() []badCase {
 	return []badCase{
 		{
+			name: "a ring of links outside one start group, named ports that do not exist",
+			src: `apiVersion: faultdrill/v1
+metadata: {name: ring}
+system:
+  services:
+    m1: {initial: v1, ports: [client, peer], healthPort: gossip, versions: {v1: {command: [./m, "${addr.m2.peer}", "${addr.raft}"]}}}
+    m2: {initial: v1, ports: [client, peer, peer], versions: {v1: {command: [./m]}}}
+    m3: {initial: v1, versions: {v1: {command: [./m]}}}
+  links:
+    - {name: m1-m2, from: m1, to: m2, port: peer}
+    - {name: m2-m3, from: m2, to: m3, port: peer}
+    - {name: m3-m1, from: m3, to: m1}
+load: {target: m1, port: admin, duration: 10s, streams: [{name: r, rate: 1/s, path: /}]}
+`,
+			want: []string{
+				`s.yaml:5:58: system.services.m1.healthPort: port "gossip" is not defined; use one of: client, peer`,
+				`s.yaml:5:116: system.services.m1.versions.v1.command[2]: unknown variable ${addr.raft} (did you mean ${addr.m1}?)`,
+				`s.yaml:6:45: system.services.m2.ports[2]: port "peer" is named twice; give each port its own name`,
+				`s.yaml:9:7: system.links[0]: links form a cycle (m1 → m2 → m3 → m1), so no service of it can start first; put those services in one start group (group: NAME on each) to start them together`,
+				`s.yaml:10:45: system.links[1].port: service "m3" names no ports; add ports: [peer, …] to it, or leave port out for its main port`,
+				`s.yaml:12:26: load.port: service "m1" has no port "admin" (one of: client, peer)`,
+			},
+		},
+		{
 			name: "request templates and response rules that cannot work",
 			src: base + `    - {name: w, rate: 1/s, path: "/kv/{ky}", writes: true}
     - {name: r, rate: 1/s, path: /kv, response: {value: {header: X-V, jsonPath: v}}}

@@ -110,7 +110,10 @@ type Toxiproxy struct {
 // (It is not named Load: that is the function that reads a scenario file.)
 type LoadSpec struct {
 	// Target is the service that receives the load.
-	Target    string `yaml:"target" json:"target"`
+	Target string `yaml:"target" json:"target"`
+	// Port names the target's port the load goes to (one of its ports);
+	// empty for its main port.
+	Port      string `yaml:"port,omitempty" json:"port,omitempty"`
 	load.Spec `yaml:",inline" json:",inline"`
 }
 

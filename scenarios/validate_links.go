@@ -25,9 +25,19 @@ func (v *validator) links() {
 		}
 		v.serviceRef(p.key("from"), l.From, services, "the service that calls")
 		v.serviceRef(p.key("to"), l.To, services, "the service that is called")
+		v.portRef(p.key("port"), l.To, l.Port)
 		if l.From != "" && l.From == l.To {
 			v.addf(p, "from and to are both %q; a link joins two different services", l.From)
 		}
+	}
+	if cycle := linkCycle(v.s); cycle != nil {
+		var path []string
+		for _, i := range cycle {
+			path = append(path, v.s.System.Links[i].From)
+		}
+		path = append(path, v.s.System.Links[cycle[0]].From)
+		v.addf(pathOf("system", "links").index(cycle[0]), "links form a cycle (%s), so no service of it can start first; put those services in one start group (group: NAME on each) to start them together",
+			strings.Join(path, " → "))
 	}
 }
 

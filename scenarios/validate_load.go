@@ -15,6 +15,7 @@ func (v *validator) load() {
 	l := v.s.Load
 	since := v.mark()
 	v.serviceRef(pathOf("load", "target"), l.Target, sortedKeys(v.s.System.Services), "the service that receives the load")
+	v.portRef(pathOf("load", "port"), l.Target, l.Port)
 	switch {
 	case l.Duration == 0:
 		v.addf(pathOf("load", "duration"), `missing; set how long load runs, such as "30s"`)

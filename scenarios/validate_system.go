@@ -98,6 +98,7 @@ func (v *validator) service(p fieldPath, svc sut.ServiceSpec) {
 	if docker {
 		v.dockerService(p, svc)
 	}
+	v.ports(p, svc, docker)
 	for _, name := range versions {
 		vp := p.key("versions").key(name)
 		if !safeName.MatchString(name) {
@@ -109,6 +110,42 @@ func (v *validator) service(p fieldPath, svc sut.ServiceSpec) {
 			v.processVersion(vp, svc.Versions[name])
 		}
 		v.versionRefs(vp, svc, svc.Versions[name])
+	}
+}
+
+// ports checks a service's named ports and its health port.
+func (v *validator) ports(p fieldPath, svc sut.ServiceSpec, docker bool) {
+	if docker && len(svc.Ports) > 0 {
+		v.addf(p.key("ports"), "named ports need the process runtime: a container publishes one port; remove ports or use runtime: process")
+	}
+	for i, port := range svc.Ports {
+		switch {
+		case !portName.MatchString(port):
+			v.addf(p.key("ports").index(i), "port name %q may only use letters, digits, \"-\" and \"_\", starting with a letter", port)
+		case slices.Contains(svc.Ports[:i], port):
+			v.addf(p.key("ports").index(i), "port %q is named twice; give each port its own name", port)
+		}
+	}
+	if svc.HealthPort != "" && !slices.Contains(svc.Ports, svc.HealthPort) {
+		v.addf(p.key("healthPort"), "%s", undefined("port", svc.HealthPort, svc.Ports, p.key("ports").String()))
+	}
+}
+
+// portName is the form of a port name: it follows a dot in ${port.NAME}.
+var portName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+
+// portRef checks that port, at p, is empty or names a port of service.
+func (v *validator) portRef(p fieldPath, service, port string) {
+	svc, ok := v.s.System.Services[service]
+	if port == "" || !ok {
+		return
+	}
+	if !slices.Contains(svc.Ports, port) {
+		if len(svc.Ports) == 0 {
+			v.addf(p, "service %q names no ports; add ports: [%s, …] to it, or leave port out for its main port", service, port)
+			return
+		}
+		v.addf(p, "service %q has no port %q%s", service, port, oneOf(svc.Ports))
 	}
 }
 

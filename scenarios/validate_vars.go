@@ -46,8 +46,12 @@ func (v *validator) refs(p fieldPath, s string, scope varScope) {
 // ${link.NAME} of a defined link.
 func (v *validator) serviceScope(svc sut.ServiceSpec) varScope {
 	scope := varScope{
-		known: append(append(builtinVars(), sortedKeys(v.s.Vars)...), v.linkVars()...),
-		hint:  fmt.Sprintf("define it under vars, or use ${%s} or ${link.NAME}", strings.Join(builtinVars(), "}, ${")),
+		known: append(append(append(builtinVars(), sortedKeys(v.s.Vars)...), v.linkVars()...), v.addrVars()...),
+		hint: fmt.Sprintf("define it under vars, or use ${%s}, ${link.NAME}, ${addr.SERVICE} or ${addr.SERVICE.PORT}",
+			strings.Join(builtinVars(), "}, ${")),
+	}
+	for _, port := range svc.Ports {
+		scope.known = append(scope.known, "addr."+port, "port."+port)
 	}
 	if !svc.DataDir {
 		scope.unavailable = map[string]string{
@@ -68,8 +72,8 @@ func (v *validator) engineScope(service string) varScope {
 		unavailable: map[string]string{},
 		hint:        "define it under vars, or use ${addr.SERVICE}, ${data_dir.SERVICE}, ${link.NAME}, or ${addr} and ${data_dir} of the action's service",
 	}
+	scope.known = append(scope.known, v.addrVars()...)
 	for _, name := range sortedKeys(v.s.System.Services) {
-		scope.known = append(scope.known, "addr."+name)
 		if v.s.System.Services[name].DataDir {
 			scope.known = append(scope.known, "data_dir."+name)
 		} else {
@@ -89,6 +93,20 @@ func (v *validator) engineScope(service string) varScope {
 		scope.known = append(scope.known, "addr", "data_dir")
 	}
 	return scope
+}
+
+// addrVars lists the address expansions of every service: ${addr.SERVICE}
+// and ${port.SERVICE}, and per named port ${addr.SERVICE.PORT} and
+// ${port.SERVICE.PORT}.
+func (v *validator) addrVars() []string {
+	var out []string
+	for _, name := range sortedKeys(v.s.System.Services) {
+		out = append(out, "addr."+name, "port."+name)
+		for _, port := range v.s.System.Services[name].Ports {
+			out = append(out, "addr."+name+"."+port, "port."+name+"."+port)
+		}
+	}
+	return out
 }
 
 // linkVars lists ${link.NAME} of every named link.

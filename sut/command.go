@@ -34,6 +34,11 @@ func (p *Process) plan(svc *service, version string, vs VersionSpec, port int, s
 	vars := make(map[string]string, len(p.vars)+len(startVars)+len(reservedVars))
 	maps.Copy(vars, p.vars)
 	maps.Copy(vars, startVars)
+	addrs, err := p.addrVars(svc)
+	if err != nil {
+		return fail(err)
+	}
+	maps.Copy(vars, addrs)
 	vars["port"] = strconv.Itoa(port)
 	vars["addr"] = loopbackAddr(port)
 	vars["service"] = svc.name
@@ -53,7 +58,6 @@ func (p *Process) plan(svc *service, version string, vs VersionSpec, port int, s
 		}
 		lp.argv = append(lp.argv, v)
 	}
-	var err error
 	if lp.path, err = resolveCommand(lp.argv[0], p.baseDir); err != nil {
 		return fail(err)
 	}
@@ -120,4 +124,32 @@ func resolveDir(dir, baseDir string) (string, error) {
 		return "", fmt.Errorf("working dir %s is not a directory: %w", dir, ErrBadSpec)
 	}
 	return dir, nil
+}
+
+// addrVars returns the address expansions a service's command may use:
+// its own named ports (${port.NAME}, ${addr.NAME}) and every service's
+// main and named ports (${addr.SERVICE}, ${port.SERVICE},
+// ${addr.SERVICE.NAME}, ${port.SERVICE.NAME}), which members of a cluster
+// use to find each other. It allocates the ports of every service.
+func (p *Process) addrVars(self *service) (map[string]string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	vars := map[string]string{}
+	for name, svc := range p.services {
+		if err := svc.ensurePort(); err != nil {
+			return nil, err
+		}
+		svc.handedOut = true
+		vars["addr."+name] = loopbackAddr(svc.port)
+		vars["port."+name] = strconv.Itoa(svc.port)
+		for port, n := range svc.named {
+			vars["addr."+name+"."+port] = loopbackAddr(n)
+			vars["port."+name+"."+port] = strconv.Itoa(n)
+			if svc == self {
+				vars["addr."+port] = loopbackAddr(n)
+				vars["port."+port] = strconv.Itoa(n)
+			}
+		}
+	}
+	return vars, nil
 }

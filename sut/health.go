@@ -46,13 +46,24 @@ func (p *Process) checkHealth(ctx context.Context, addr, path string) (bool, str
 	return resp.StatusCode >= 200 && resp.StatusCode < 300, resp.Status
 }
 
-// awaitHealthy polls the health endpoint until it answers 2xx, the process
-// exits, the start timeout passes or ctx ends.
+// awaitHealthy polls the health endpoint (on the health port, when the
+// service names one) until it answers 2xx, the process exits, the start
+// timeout passes or ctx ends.
 func (p *Process) awaitHealthy(ctx context.Context, svc *service, pr *proc) error {
 	hctx, cancel := context.WithTimeout(ctx, svc.spec.StartTimeout)
 	defer cancel()
 	tick := time.NewTicker(HealthPollInterval)
 	defer tick.Stop()
+	addr := pr.addr
+	if svc.spec.HealthPort != "" {
+		p.mu.Lock()
+		named, err := svc.portAddr(svc.spec.HealthPort)
+		p.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		addr = named
+	}
 	var last string
 	for {
 		select {
@@ -60,7 +71,7 @@ func (p *Process) awaitHealthy(ctx context.Context, svc *service, pr *proc) erro
 			return p.startFailed(pr, last)
 		default:
 		}
-		ok, outcome := p.checkHealth(hctx, pr.addr, svc.spec.Health)
+		ok, outcome := p.checkHealth(hctx, addr, svc.spec.Health)
 		if ok {
 			return p.markHealthy(pr)
 		}

@@ -85,6 +85,9 @@ type service struct {
 	spec ServiceSpec
 	// port is allocated lazily and kept across versions.
 	port int
+	// named are the named ports (ServiceSpec.Ports), allocated with port;
+	// the first is port itself.
+	named map[string]int
 	// handedOut is set once the address has been given to anyone (Addr or
 	// a start); from then on the port never changes.
 	handedOut bool
@@ -172,6 +175,22 @@ func (p *Process) Addr(service string) (string, error) {
 	}
 	svc.handedOut = true
 	return loopbackAddr(svc.port), nil
+}
+
+// PortAddr returns 127.0.0.1:PORT of one of the service's named ports
+// ("" for its main port), allocating the service's ports on first use.
+func (p *Process) PortAddr(service, port string) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	svc, err := p.lookup(service)
+	if err != nil {
+		return "", err
+	}
+	if err := svc.ensurePort(); err != nil {
+		return "", err
+	}
+	svc.handedOut = true
+	return svc.portAddr(port)
 }
 
 // Running returns the instance of a service that is running and healthy. It
@@ -264,6 +283,29 @@ func (s *service) ensurePort() error {
 	if err != nil {
 		return err
 	}
-	s.port = port
+	named := make(map[string]int, len(s.spec.Ports))
+	for i, name := range s.spec.Ports {
+		if i == 0 {
+			named[name] = port
+			continue
+		}
+		if named[name], err = AllocPort(); err != nil {
+			return err
+		}
+	}
+	s.port, s.named = port, named
 	return nil
+}
+
+// portAddr returns the address of the named port, "" for the main one.
+// ensurePort must have run.
+func (s *service) portAddr(name string) (string, error) {
+	if name == "" {
+		return loopbackAddr(s.port), nil
+	}
+	port, ok := s.named[name]
+	if !ok {
+		return "", fmt.Errorf("sut: service %s has no port %q (its ports: %v): %w", s.name, name, s.spec.Ports, ErrBadSpec)
+	}
+	return loopbackAddr(port), nil
 }

@@ -156,6 +156,9 @@ func (p *Process) freePort(ctx context.Context, svc *service) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := p.probeNamed(ctx, svc); err != nil {
+		return 0, err
+	}
 	err = ProbePort(port)
 	if !errors.Is(err, ErrPortInUse) {
 		return port, err
@@ -175,6 +178,31 @@ func (p *Process) freePort(ctx context.Context, svc *service) (int, error) {
 		return 0, err
 	}
 	return port, ProbePort(port)
+}
+
+// probeNamed checks that nothing listens on the service's other named
+// ports, waiting once for a busy one: they are handed out with every
+// service's command, so they cannot change.
+func (p *Process) probeNamed(ctx context.Context, svc *service) error {
+	p.mu.Lock()
+	ports := make([]int, 0, len(svc.named))
+	for _, n := range svc.named {
+		if n != svc.port {
+			ports = append(ports, n)
+		}
+	}
+	p.mu.Unlock()
+	for _, port := range ports {
+		if err := ProbePort(port); errors.Is(err, ErrPortInUse) {
+			if err := Sleep(ctx, portRetryDelay); err != nil {
+				return err
+			}
+		}
+		if err := ProbePort(port); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Sleep waits for d or until ctx ends, whichever comes first.

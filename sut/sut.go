@@ -12,6 +12,19 @@ type ServiceSpec struct {
 	Name string `yaml:"-" json:"name"`
 	// Health is the HTTP path that answers 2xx when the service is ready.
 	Health string `yaml:"health,omitempty" json:"health,omitempty"`
+	// Ports names the ports the service listens on when it has more than
+	// one (a cluster member's client and peer ports): each is a loopback
+	// port allocated once and kept across versions, expanded as
+	// ${port.NAME} and ${addr.NAME} (and ${addr.SERVICE.NAME} elsewhere).
+	// The first is the service's main port, ${port} and ${addr}.
+	Ports []string `yaml:"ports,omitempty" json:"ports,omitempty"`
+	// HealthPort names the port Health is requested on; default the main
+	// port.
+	HealthPort string `yaml:"healthPort,omitempty" json:"healthPort,omitempty"`
+	// Group names the start group of the service: the services of a group
+	// start together and are health-checked as a group under one deadline
+	// (the members of a quorum that is healthy only once a majority is up).
+	Group string `yaml:"group,omitempty" json:"group,omitempty"`
 	// DataDir gives the service a data directory that survives version
 	// switches.
 	DataDir bool `yaml:"dataDir,omitempty" json:"dataDir,omitempty"`
@@ -79,6 +92,9 @@ type Runtime interface {
 	// Addr returns the address a service listens on; it is allocated before
 	// the first start and kept across versions.
 	Addr(service string) (string, error)
+	// PortAddr returns the address of one of a service's named ports (see
+	// ServiceSpec.Ports); "" names the main port.
+	PortAddr(service, port string) (string, error)
 	// Running returns the running instance of a service, if any.
 	Running(service string) (Instance, bool)
 	// Close stops every service; it is safe to call more than once.

@@ -45,6 +45,16 @@ func checkService(name string, spec ServiceSpec) error {
 		return bad("negative startTimeout %s", spec.StartTimeout)
 	case spec.StopGrace < 0:
 		return bad("negative stopGrace %s", spec.StopGrace)
+	case spec.HealthPort != "" && !slices.Contains(spec.Ports, spec.HealthPort):
+		return bad("healthPort %q is not one of its ports %v", spec.HealthPort, spec.Ports)
+	}
+	for i, port := range spec.Ports {
+		switch {
+		case !validPortName(port):
+			return bad("port name %q: use letters, digits, '_' or '-'", port)
+		case slices.Contains(spec.Ports[:i], port):
+			return bad("port %q is named twice", port)
+		}
 	}
 	if _, ok := spec.Versions[spec.Initial]; spec.Initial != "" && !ok {
 		return bad("initial version %q is not among its versions %v", spec.Initial, slices.Sorted(maps.Keys(spec.Versions)))
@@ -64,6 +74,12 @@ func checkService(name string, spec ServiceSpec) error {
 		}
 	}
 	return nil
+}
+
+// validPortName reports whether name can name a port in ${port.NAME}:
+// letters, digits, '_' and '-', no dot.
+func validPortName(name string) bool {
+	return name != "" && strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == ""
 }
 
 // checkVars rejects variables that cannot be expanded or that would shadow

@@ -40,18 +40,38 @@ func writePlan(w io.Writer, sc *scenarios.Scenario) {
 		fmt.Fprintf(w, " (owner %s)", sc.Metadata.Owner)
 	}
 	fmt.Fprintf(w, "\n\nsystem (runtime %s), started in this order:\n", sc.System.Runtime)
-	for _, name := range scenarios.StartOrder(sc) {
-		s := sc.System.Services[name]
-		fmt.Fprintf(w, "  %-10s initial %s, health %s, start timeout %s, stop grace %s, data dir %t\n",
-			name, s.Initial, s.Health, s.StartTimeout, s.StopGrace, s.DataDir)
-		for _, v := range sortedKeys(s.Versions) {
-			fmt.Fprintf(w, "    %-8s %s\n", v, strings.Join(s.Versions[v].Command, " "))
+	for _, group := range scenarios.StartGroups(sc) {
+		if len(group) > 1 {
+			fmt.Fprintf(w, "  together (group %s):\n", sc.System.Services[group[0]].Group)
+		}
+		for _, name := range group {
+			s := sc.System.Services[name]
+			health := s.Health
+			if s.HealthPort != "" {
+				health += " on port " + s.HealthPort
+			}
+			fmt.Fprintf(w, "  %-10s initial %s, health %s, start timeout %s, stop grace %s, data dir %t\n",
+				name, s.Initial, health, s.StartTimeout, s.StopGrace, s.DataDir)
+			if len(s.Ports) > 0 {
+				fmt.Fprintf(w, "    ports    %s (the first is ${addr})\n", strings.Join(s.Ports, ", "))
+			}
+			for _, v := range sortedKeys(s.Versions) {
+				fmt.Fprintf(w, "    %-8s %s\n", v, strings.Join(s.Versions[v].Command, " "))
+			}
 		}
 	}
 	for _, l := range sc.System.Links {
-		fmt.Fprintf(w, "  link %s: %s → %s through toxiproxy\n", l.Name, l.From, l.To)
+		to := l.To
+		if l.Port != "" {
+			to += " port " + l.Port
+		}
+		fmt.Fprintf(w, "  link %s: %s → %s through toxiproxy\n", l.Name, l.From, to)
 	}
-	fmt.Fprintf(w, "\nload on %s for %s (request timeout %s):\n", sc.Load.Target, sc.Load.Duration, sc.Load.Timeout)
+	target := sc.Load.Target
+	if sc.Load.Port != "" {
+		target += " port " + sc.Load.Port
+	}
+	fmt.Fprintf(w, "\nload on %s for %s (request timeout %s):\n", target, sc.Load.Duration, sc.Load.Timeout)
 	for _, s := range sc.Load.Streams {
 		kind := "reads"
 		if s.Writes {

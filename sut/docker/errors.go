@@ -19,4 +19,7 @@ var (
 	// ErrNotRunning is returned by a fault or a snapshot that needs a
 	// container the service does not have.
 	ErrNotRunning = errors.New("service is not running")
+	// ErrNamedPorts means a service names ports of its own, which only
+	// the process runtime gives.
+	ErrNamedPorts = errors.New("named ports need the process runtime")
 )

@@ -181,6 +181,15 @@ func (r *Runtime) Addr(service string) (string, error) {
 	return loopbackAddr(svc.hostPort), nil
 }
 
+// PortAddr returns the address of a service's port: only its main port
+// ("") on containers, which publish one port each.
+func (r *Runtime) PortAddr(service, port string) (string, error) {
+	if port != "" {
+		return "", fmt.Errorf("docker: service %s: named port %q: %w", service, port, ErrNamedPorts)
+	}
+	return r.Addr(service)
+}
+
 // UpstreamAddr returns SERVICE:PORT, the address of the service inside the
 // drill network: what a toxiproxy proxy in front of it forwards to.
 func (r *Runtime) UpstreamAddr(service string) (string, error) {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -25,6 +26,9 @@ func main() {
 	ignoreTerm := flag.Bool("ignore-sigterm", false, "ignore SIGTERM")
 	unhealthy := flag.Bool("unhealthy", false, "answer 503 on /healthz")
 	data := flag.String("data", "", "data dir: the version is appended to DATA/versions")
+	also := flag.String("listen-also", "", "a second address to serve on (a cluster member's peer port)")
+	peer := flag.String("peer", "", "an address /peer reports (a peer this member was told of)")
+	needs := flag.String("needs", "", "comma-separated addresses: /healthz is 503 until each answers /version (a quorum member)")
 	flag.Parse()
 
 	fmt.Printf("svc %s: stdout hello\n", *version)
@@ -48,11 +52,28 @@ func main() {
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
 			return
 		}
+		for _, addr := range strings.Split(*needs, ",") {
+			if addr != "" && !answers(addr) {
+				http.Error(w, "no quorum: "+addr+" does not answer", http.StatusServiceUnavailable)
+				return
+			}
+		}
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("/version", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(w, *version)
 	})
+	mux.HandleFunc("/peer", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, *peer)
+	})
+	if *also != "" {
+		ln2, err := net.Listen("tcp", *also)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "svc %s: %v\n", *version, err)
+			os.Exit(2)
+		}
+		go func() { _ = http.Serve(ln2, mux) }()
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "svc %s: %v\n", *version, err)
@@ -81,6 +102,17 @@ func main() {
 		os.Exit(2)
 	}
 	fmt.Printf("svc %s: bye\n", *version)
+}
+
+// answers reports whether GET http://addr/version succeeds.
+func answers(addr string) bool {
+	c := http.Client{Timeout: 500 * time.Millisecond}
+	resp, err := c.Get("http://" + addr + "/version")
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 func appendLine(path, line string) error {
