@@ -48,11 +48,13 @@ type Match struct {
 	Equals   *string `yaml:"equals,omitempty" json:"equals,omitempty"`
 }
 
-// Field says where a piece of an answer is: a header, or the value at a
-// JSON path of its body, possibly base64-encoded.
+// Field says where a piece of an answer is: a header, the value at a JSON
+// path of its body, or the whole body, possibly base64-encoded.
 type Field struct {
 	Header   string `yaml:"header,omitempty" json:"header,omitempty"`
 	JSONPath string `yaml:"jsonPath,omitempty" json:"jsonPath,omitempty"`
+	// Body takes the whole body, as the API stores a value as it was sent.
+	Body bool `yaml:"body,omitempty" json:"body,omitempty"`
 	// Decode is "base64" or "base64url" for a value the API encodes.
 	Decode string `yaml:"decode,omitempty" json:"decode,omitempty"`
 }
@@ -93,6 +95,7 @@ type compiledMatch struct {
 type compiledField struct {
 	header string
 	path   *Path
+	body   bool
 	decode func(string) (string, error)
 }
 
@@ -150,10 +153,16 @@ func compileField(name string, f *Field, defHeader string) (compiledField, error
 	if f == nil {
 		return compiledField{header: http.CanonicalHeaderKey(defHeader)}, nil
 	}
-	if (f.Header == "") == (f.JSONPath == "") {
-		return compiledField{}, fmt.Errorf("%w: %s: set exactly one of header and jsonPath", ErrBadResponseRule, name)
+	sources := 0
+	for _, set := range []bool{f.Header != "", f.JSONPath != "", f.Body} {
+		if set {
+			sources++
+		}
 	}
-	c := compiledField{header: http.CanonicalHeaderKey(f.Header)}
+	if sources != 1 {
+		return compiledField{}, fmt.Errorf("%w: %s: set exactly one of header, jsonPath and body: true", ErrBadResponseRule, name)
+	}
+	c := compiledField{header: http.CanonicalHeaderKey(f.Header), body: f.Body}
 	if f.JSONPath != "" {
 		p, err := ParsePath(f.JSONPath)
 		if err != nil {
@@ -186,7 +195,7 @@ func decodeWith(enc *base64.Encoding) func(string) (string, error) {
 // NeedsBody reports whether reading an answer needs its body: a rule
 // reads a JSON path.
 func (r *Rules) NeedsBody() bool {
-	return r.absent.path != nil || r.value.path != nil || r.version.path != nil
+	return r.absent.path != nil || r.value.path != nil || r.value.body || r.version.path != nil || r.version.body
 }
 
 // ExplicitVersion reports whether the scenario said where the version is
@@ -241,7 +250,12 @@ func (m compiledMatch) matches(r *Rules, status int, body []byte) bool {
 
 func (f compiledField) read(header http.Header, body []byte) (string, bool) {
 	var s string
-	if f.path != nil {
+	if f.body {
+		if body == nil {
+			return "", false
+		}
+		s = string(body)
+	} else if f.path != nil {
 		v, err := f.path.Lookup(body)
 		if err != nil || v == nil {
 			return "", false

@@ -65,6 +65,14 @@ var _ = Describe("response rules", func() {
 		Expect(both.Read(404, hdr(), []byte(`{"found":false}`)).Absent).To(BeFalse(), "status and path must both hold")
 	})
 
+	It("takes the whole body as the value, for an API that stores what it was sent", func() {
+		r := rules(httpapi.Response{Value: &httpapi.Field{Body: true}, Version: &httpapi.Field{Header: "Server"}})
+		Expect(r.NeedsBody()).To(BeTrue())
+		Expect(r.Read(200, hdr("Server", "SeaweedFS 30GB 4.53"), []byte("w-000007-ab"))).
+			To(Equal(httpapi.Answer{Ack: true, Value: "w-000007-ab", HasValue: true, Version: "SeaweedFS 30GB 4.53"}))
+		Expect(r.Read(404, hdr(), []byte(""))).To(Equal(httpapi.Answer{Absent: true, HasValue: true}))
+	})
+
 	It("has no value when the body is not what the rule expects", func() {
 		r := rules(httpapi.Response{Value: &httpapi.Field{JSONPath: "v", Decode: "base64"}})
 		Expect(r.Read(200, hdr(), []byte(`not json`))).To(Equal(httpapi.Answer{Ack: true}))
@@ -82,7 +90,7 @@ var _ = Describe("response rules", func() {
 		Entry("a path with neither test", httpapi.Response{Absent: &httpapi.Match{JSONPath: "a"}}, "set exactly one of empty: true and equals"),
 		Entry("a test with no path", httpapi.Response{Absent: &httpapi.Match{Empty: true}}, "empty and equals need a jsonPath"),
 		Entry("an empty match", httpapi.Response{Absent: &httpapi.Match{}}, "give status, or a jsonPath"),
-		Entry("a field with both sources", httpapi.Response{Value: &httpapi.Field{Header: "A", JSONPath: "a"}}, "value: set exactly one of header and jsonPath"),
+		Entry("a field with both sources", httpapi.Response{Value: &httpapi.Field{Header: "A", JSONPath: "a"}}, "value: set exactly one of header, jsonPath and body: true"),
 		Entry("a bad path", httpapi.Response{Version: &httpapi.Field{JSONPath: "a..b"}}, "invalid JSON path"),
 		Entry("an unknown decoding", httpapi.Response{Value: &httpapi.Field{Header: "A", Decode: "hex"}}, `value.decode: "hex"; use base64 or base64url`),
 	)

@@ -70,7 +70,7 @@ verify:
 `,
 			want: []string{
 				`s.yaml:14:34: load.streams[1].path: invalid request template: path: unknown placeholder {ky}; use one of {id}, {key}, {value}, {now}, {unixms}`,
-				`s.yaml:15:39: load.streams[2].response: invalid response rule: value: set exactly one of header and jsonPath`,
+				`s.yaml:15:39: load.streams[2].response: invalid response rule: value: set exactly one of header, jsonPath and body: true`,
 				`s.yaml:18:5: verify.durability.read: unknown HTTP method "FETCH" (did you mean "PATCH"?)`,
 				`s.yaml:19:5: verify.durability.response: invalid response rule: absent: with a jsonPath, set exactly one of empty: true and equals`,
 				`s.yaml:21:5: verify.duplicates.read: path "items" must start with "/", such as "GET /items"`,
