@@ -86,3 +86,34 @@ func benchSim() kvSim {
 		indeterminate: 0.03, failed: 0.02, failedReads: 0.02,
 	}
 }
+
+// BenchmarkLinearizablePerKey checks the workload that gave up in issue
+// 12 — 10 keys, 1,300 operations, a fifth of them indeterminate writes
+// applied up to 2 s late (realScale) — and variants: 1,300 operations on
+// each of the 10 keys, and writes that repeat 50 values, which the
+// cluster check does not apply to, so that porcupine searches every key.
+// The target is a verdict on every key within the default 30 s budget.
+func BenchmarkLinearizablePerKey(b *testing.B) {
+	perKey := realScale()
+	perKey.ops = 13_000
+	repeated := realScale()
+	repeated.values, repeated.lateEffect = 50, 0
+	for _, tc := range []struct {
+		name string
+		sim  kvSim
+	}{{"1300ops", realScale()}, {"1300ops-per-key", perKey}, {"1300ops-repeated-values", repeated}} {
+		b.Run(tc.name, func(b *testing.B) {
+			ops := tc.sim.history(42)
+			keys := 0
+			for b.Loop() {
+				res := verify.Linearizable(ops, verify.DefaultLinearizabilityTimeout, "")
+				if res.Verdict != verify.Success {
+					b.Fatalf("want success, got %s: %s", res.Verdict, res.Summary)
+				}
+				keys += res.Coverage.Checked
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/check")
+			b.ReportMetric(float64(keys)/b.Elapsed().Seconds(), "keys/s")
+		})
+	}
+}

@@ -22,6 +22,13 @@ type kvSim struct {
 	// unknown (half of them take effect) and that fail (never take effect);
 	// failedReads the share of reads that fail.
 	indeterminate, failed, failedReads float64
+	// lateEffect is how long after its start an indeterminate write that
+	// takes effect may do so (default 4 × its latency): a write cut off by
+	// a timeout may be applied long after the client gave up.
+	lateEffect time.Duration
+	// values, when set, makes each write write one of that many values
+	// (v0, v1, …) instead of its own id, so that values repeat.
+	values int
 }
 
 // history simulates the workload with a seeded generator and returns a
@@ -56,11 +63,15 @@ func (s kvSim) history(seed uint64) []load.Op {
 		takesEffect := true
 		if rng.IntN(2) == 0 {
 			op.Write, op.Stream, op.Value, op.HasValue = true, "writes", op.ID, true
+			if s.values > 0 {
+				op.Value = fmt.Sprintf("v%d", rng.IntN(s.values))
+			}
 			switch r := rng.Float64(); {
 			case r < s.indeterminate:
 				op.Outcome, op.Code = load.Indeterminate, 0
 				takesEffect = rng.IntN(2) == 0
-				effectAt = start + time.Duration(rng.Int64N(int64(4*latency)))
+				late := cmp.Or(s.lateEffect, 4*latency)
+				effectAt = start + time.Duration(rng.Int64N(int64(late)))
 			case r < s.indeterminate+s.failed:
 				op.Outcome, op.Code = load.Failed, 503
 				takesEffect = false
