@@ -38,6 +38,11 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
+## seaweedfs: build two releases of SeaweedFS (a real clustered store) from the Go module proxy into bin/
+.PHONY: seaweedfs
+seaweedfs:
+	demo/seaweedfs/build.sh $(BIN)
+
 ## images: build the demo's Docker images (ledger, toxiproxy) locally FROM scratch, with no pull
 .PHONY: images
 images:

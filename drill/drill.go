@@ -190,6 +190,9 @@ func (r *run) execute(ctx context.Context) error {
 	if err := r.startSystem(ctx); err != nil {
 		return err
 	}
+	if !r.setup(ctx) {
+		return ctx.Err() // the system never became ready: no load, nothing to verify
+	}
 	before := r.measureInvariants(ctx)
 	if err := r.drive(ctx); err != nil {
 		return err

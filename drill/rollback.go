@@ -66,6 +66,35 @@ func (r *run) rollBack(ctx context.Context, f rollback.Firing) {
 	r.journal.Add("rollback.end", fmt.Sprintf("done in %s", (end-start).Round(time.Millisecond)), nil)
 }
 
+// setup runs the scenario's setup actions, once the system is up and
+// before the load, and reports whether they all succeeded (or were
+// optional). Their results go into the report, where a failed one fails
+// the drill.
+func (r *run) setup(ctx context.Context) bool {
+	if len(r.sc.Setup) == 0 {
+		return true
+	}
+	plan := make([]rollback.ActionSpec, len(r.sc.Setup))
+	for i, a := range r.sc.Setup {
+		expanded, err := r.expandAction(a)
+		if err != nil {
+			r.journal.Add("setup.failed", err.Error(), nil)
+			r.report.Setup = []rollback.ActionResult{{Action: a.Action, Service: a.Service, Status: rollback.StepFailed, Error: err.Error()}}
+			return false
+		}
+		plan[i] = expanded
+	}
+	r.journal.Add("setup.start", fmt.Sprintf("%d action(s) before the load", len(plan)), nil)
+	results, err := rollback.Execute(ctx, plan, releases{r}, r.journal.Now)
+	r.report.Setup = results
+	if err != nil {
+		r.journal.Add("setup.failed", err.Error()+": the drill stops before its load", nil)
+		return false
+	}
+	r.journal.Add("setup.end", "the system is ready", nil)
+	return true
+}
+
 // rollbackPlan is the scenario's plan, or by default the undoing of the
 // timeline's deploys, with every ${...} expanded.
 func (r *run) rollbackPlan() ([]rollback.ActionSpec, error) {

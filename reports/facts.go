@@ -133,9 +133,10 @@ type stepFact struct {
 	Tone     string
 }
 
-// stepFacts lists the timeline's steps, then the rollback's actions.
+// stepFacts lists the setup actions, the timeline's steps, then the
+// rollback's actions.
 func stepFacts(r *Report) []stepFact {
-	var fs []stepFact
+	fs := actionFacts(r, "setup", r.Setup)
 	for _, s := range r.Steps {
 		f := stepFact{Label: fmt.Sprintf("step %d", s.Index), What: s.What, Status: s.Status, Optional: s.Optional,
 			Tone: stepTone(s.Status, s.Optional)}
@@ -161,7 +162,13 @@ func stepFacts(r *Report) []stepFact {
 		f.Note = strings.Join(notes, "; ")
 		fs = append(fs, f)
 	}
-	for i, a := range r.Actions {
+	return append(fs, actionFacts(r, "rollback", r.Actions)...)
+}
+
+// actionFacts lists actions of a plan, labelled "LABEL 1", "LABEL 2", ….
+func actionFacts(r *Report, label string, actions []rollback.ActionResult) []stepFact {
+	var fs []stepFact
+	for i, a := range actions {
 		what := fmt.Sprintf("%s %s", a.Action, orDash(a.Service))
 		if a.From != "" || a.To != "" {
 			what += fmt.Sprintf(" %s → %s", orDash(a.From), orDash(a.To))
@@ -173,7 +180,7 @@ func stepFacts(r *Report) []stepFact {
 		if a.Optional {
 			note = strings.TrimPrefix(note+"; optional", "; ")
 		}
-		fs = append(fs, stepFact{Label: fmt.Sprintf("rollback %d", i+1), At: r.offset(a.Start), What: what,
+		fs = append(fs, stepFact{Label: fmt.Sprintf("%s %d", label, i+1), At: r.offset(a.Start), What: what,
 			Status: a.Status, Note: note, Optional: a.Optional, Tone: stepTone(a.Status, a.Optional)})
 	}
 	return fs

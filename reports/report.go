@@ -41,6 +41,8 @@ type Report struct {
 	// system was already failing. They get no detection credit and start
 	// no rollback.
 	EarlyTriggers []rollback.Firing `json:"earlyTriggers,omitempty"`
+	// Setup are the actions run before the load to make the system ready.
+	Setup []rollback.ActionResult `json:"setup,omitempty"`
 	// Steps are the timeline's steps, each with how it ended.
 	Steps []Step `json:"steps,omitempty"`
 	// Actions are the rollback plan's actions, each with how it ended.

@@ -243,6 +243,11 @@ func stepsGate(r *Report) Gate {
 		}
 		reasons = append(reasons, fmt.Sprintf("step %d (%s) %s: %s", s.Index, s.What, s.Status, s.Reason))
 	}
+	for _, a := range r.Setup {
+		if !a.Optional && a.Status.Failed() {
+			reasons = append(reasons, fmt.Sprintf("setup action %s %s %s: %s; the drill stopped before its load", a.Action, orDash(a.Service), a.Status, a.Error))
+		}
+	}
 	for _, a := range r.Actions {
 		if a.Optional || !a.Status.Failed() {
 			continue
@@ -252,7 +257,7 @@ func stepsGate(r *Report) Gate {
 	if len(reasons) > 0 {
 		return failedGate(GateSteps, class, reasons)
 	}
-	n := len(r.Steps) + len(r.Actions)
+	n := len(r.Setup) + len(r.Steps) + len(r.Actions)
 	if n == 0 {
 		return Gate{Name: GateSteps, State: GateSkipped, Detail: "no timeline step and no rollback action"}
 	}

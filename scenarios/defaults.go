@@ -50,6 +50,9 @@ func (s *Scenario) ApplyDefaults() {
 		s.System.Services[name] = serviceDefaults(name, svc, s.System.Runtime)
 	}
 	loadDefaults(&s.Load)
+	for i := range s.Setup {
+		actionDefaults(&s.Setup[i])
+	}
 	for i := range s.Timeline {
 		stepDefaults(&s.Timeline[i], s.System.Services)
 	}

@@ -15,16 +15,20 @@ const APIVersion = "faultdrill/v1"
 
 // Scenario is one drill, as written in a scenario file.
 type Scenario struct {
-	APIVersion string            `yaml:"apiVersion" json:"apiVersion"`
-	Metadata   Metadata          `yaml:"metadata" json:"metadata"`
-	Objectives Objectives        `yaml:"objectives,omitempty" json:"objectives,omitempty"`
-	System     System            `yaml:"system" json:"system"`
-	Load       LoadSpec          `yaml:"load" json:"load"`
-	Timeline   []Step            `yaml:"timeline,omitempty" json:"timeline,omitempty"`
-	Rollback   rollback.Spec     `yaml:"rollback,omitempty" json:"rollback,omitempty"`
-	Verify     verify.Spec       `yaml:"verify,omitempty" json:"verify,omitempty"`
-	Harness    Harness           `yaml:"harness,omitempty" json:"harness,omitempty"`
-	Vars       map[string]string `yaml:"vars,omitempty" json:"vars,omitempty"`
+	APIVersion string     `yaml:"apiVersion" json:"apiVersion"`
+	Metadata   Metadata   `yaml:"metadata" json:"metadata"`
+	Objectives Objectives `yaml:"objectives,omitempty" json:"objectives,omitempty"`
+	System     System     `yaml:"system" json:"system"`
+	Load       LoadSpec   `yaml:"load" json:"load"`
+	// Setup runs once every service is healthy and before the load starts:
+	// actions that make the system ready to be drilled (a warm-up write, a
+	// schema, seed data). One that fails stops the drill before its load.
+	Setup    []rollback.ActionSpec `yaml:"setup,omitempty" json:"setup,omitempty"`
+	Timeline []Step                `yaml:"timeline,omitempty" json:"timeline,omitempty"`
+	Rollback rollback.Spec         `yaml:"rollback,omitempty" json:"rollback,omitempty"`
+	Verify   verify.Spec           `yaml:"verify,omitempty" json:"verify,omitempty"`
+	Harness  Harness               `yaml:"harness,omitempty" json:"harness,omitempty"`
+	Vars     map[string]string     `yaml:"vars,omitempty" json:"vars,omitempty"`
 
 	// Path is the file the scenario was read from; Dir is its folder,
 	// against which relative paths in commands are resolved.

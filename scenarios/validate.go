@@ -26,6 +26,7 @@ func validate(s *Scenario, file string, at positions) Problems {
 	v.harness()
 	v.system()
 	v.load()
+	v.setup()
 	facts := v.timeline()
 	v.rollback(facts)
 	v.verify()
