@@ -37,7 +37,8 @@ var _ = Describe("the bundled examples", func() {
 		names, err := examples.Names()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(names).To(ConsistOf("ledger-approval.yaml", "ledger-bad-release.yaml", "ledger-flag-rollback.yaml",
-			"ledger-good-release.yaml", "ledger-kv.yaml", "ledger-migration-restore.yaml", "ledger-partition.yaml"))
+			"ledger-good-release.yaml", "ledger-kv.yaml", "ledger-migration-restore.yaml", "ledger-partition.yaml",
+			"seaweedfs-upgrade.yaml"))
 		for _, name := range names {
 			src, err := fs.ReadFile(examples.FS(), name)
 			Expect(err).NotTo(HaveOccurred())
@@ -58,6 +59,11 @@ var _ = Describe("the bundled examples", func() {
 			src, err := fs.ReadFile(examples.FS(), name)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(string(src)).To(HavePrefix("# "+base+": "), "%s opens with a comment telling its story", name)
+			if strings.HasPrefix(name, "seaweedfs-") {
+				weed, _ := filepath.Abs(filepath.Join("..", "bin", "weed-4.53"))
+				Expect(filepath.Join(s.Dir, s.Vars["old"])).To(Equal(weed), "%s runs the SeaweedFS make seaweedfs builds", name)
+				continue
+			}
 			Expect(filepath.Join(s.Dir, s.Vars["ledger"])).To(Equal(ledger), name)
 			if name != "ledger-bad-release.yaml" {
 				Expect(s.Load.Duration).To(BeNumerically(">=", 12*time.Second), name)
