@@ -163,7 +163,9 @@ var _ = Describe("the demo ledger on containers", Ordered, Label("docker"), func
 		Expect(killBehindTheRuntimesBack(ctx, drill, "api")).To(Succeed())
 		Eventually(func() bool { _, ok := rt.Running("api"); return ok }).
 			WithTimeout(10 * time.Second).Should(BeFalse())
-		Expect(ev.kinds("api")).To(ContainElement("v2 exited-unexpectedly"))
+		// Running turns false before the event is emitted: wait for both.
+		Eventually(func() []string { return ev.kinds("api") }).
+			WithTimeout(5 * time.Second).Should(ContainElement("v2 exited-unexpectedly"))
 		startAPI(ctx, "v2") // a dead container is replaced by a fresh one
 		Expect(code(read(apiAddr, "kept"))).To(Equal(200))
 	}, SpecTimeout(time.Minute))
