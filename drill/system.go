@@ -152,7 +152,7 @@ func (r *run) startFaults(ctx context.Context) error {
 // startSystem puts every link behind a proxy and starts every service at
 // its initial version, callees before callers.
 func (r *run) startSystem(ctx context.Context) error {
-	for _, l := range r.sc.System.Links {
+	for _, l := range faults.ExpandLinks(r.sc.System.Links) {
 		upstream, err := r.runtime.Upstream(l.To, l.Port)
 		if err != nil {
 			return fmt.Errorf("drill: link %s: %w", l.Name, err)

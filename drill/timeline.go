@@ -247,7 +247,7 @@ func (r *run) inject(ctx context.Context, s faults.Spec) error {
 // partition cuts every link that crosses the partition, under one name.
 func (r *run) partition(ctx context.Context, p faults.PartitionSpec) error {
 	r.markOnset()
-	applied, err := r.faults.InjectPartition(ctx, p, r.sc.System.Links)
+	applied, err := r.faults.InjectPartition(ctx, p, faults.ExpandLinks(r.sc.System.Links))
 	if err != nil {
 		r.journal.Add("fault.failed", err.Error(), nil)
 		return fmt.Errorf("drill: partition %s: %w", p.Name, err)

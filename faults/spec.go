@@ -115,6 +115,38 @@ type LinkSpec struct {
 	// Port names the port of To the link leads to (one of its ports);
 	// empty for its main port.
 	Port string `yaml:"port,omitempty" json:"port,omitempty"`
+	// Ports, instead of Port, makes the link one proxy per named port of
+	// To, named LINK.PORT (${link.LINK.PORT}); faults and partitions on
+	// the link act on them all.
+	Ports []string `yaml:"ports,omitempty" json:"ports,omitempty"`
+	// Listen is the loopback address (such as 127.20.1.2) the link's
+	// proxies listen on, each on the port number of the port it leads to,
+	// so that a service that resolves a peer's name to Listen reaches it
+	// through the proxy on the port it was told. Empty: 127.0.0.1 at a
+	// free port.
+	Listen string `yaml:"listen,omitempty" json:"listen,omitempty"`
+}
+
+// Expand returns the links a link stands for: itself, or one link per
+// port of Ports, named LINK.PORT.
+func (l LinkSpec) Expand() []LinkSpec {
+	if len(l.Ports) == 0 {
+		return []LinkSpec{l}
+	}
+	out := make([]LinkSpec, len(l.Ports))
+	for i, port := range l.Ports {
+		out[i] = LinkSpec{Name: l.Name + "." + port, From: l.From, To: l.To, Port: port, Listen: l.Listen}
+	}
+	return out
+}
+
+// ExpandLinks expands every link (see LinkSpec.Expand).
+func ExpandLinks(links []LinkSpec) []LinkSpec {
+	var out []LinkSpec
+	for _, l := range links {
+		out = append(out, l.Expand()...)
+	}
+	return out
 }
 
 // Instant reports whether the fault is over once Inject returns: a restart,

@@ -182,10 +182,11 @@ func (v *validator) heal(p fieldPath, name string, l *faultLedger) {
 	}
 }
 
-// linkNames lists the names of the system's links.
+// linkNames lists the names of the system's links, a link of several
+// ports as its proxies LINK.PORT.
 func (v *validator) linkNames() []string {
 	var names []string
-	for _, l := range v.s.System.Links {
+	for _, l := range faults.ExpandLinks(v.s.System.Links) {
 		if l.Name != "" && !slices.Contains(names, l.Name) {
 			names = append(names, l.Name)
 		}

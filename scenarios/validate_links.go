@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 )
@@ -26,6 +27,15 @@ func (v *validator) links() {
 		v.serviceRef(p.key("from"), l.From, services, "the service that calls")
 		v.serviceRef(p.key("to"), l.To, services, "the service that is called")
 		v.portRef(p.key("port"), l.To, l.Port)
+		for j, port := range l.Ports {
+			v.portRef(p.key("ports").index(j), l.To, port)
+		}
+		if l.Port != "" && len(l.Ports) > 0 {
+			v.addf(p.key("ports"), "port and ports are both set; give one port, or the list of ports the link leads to")
+		}
+		if ip := net.ParseIP(l.Listen); l.Listen != "" && (ip == nil || ip.To4() == nil || !ip.IsLoopback()) {
+			v.addf(p.key("listen"), "%q is not a loopback IPv4 address; use one such as 127.20.1.2 (the proxies listen there, each on its target port's number)", l.Listen)
+		}
 		if l.From != "" && l.From == l.To {
 			v.addf(p, "from and to are both %q; a link joins two different services", l.From)
 		}

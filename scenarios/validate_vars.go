@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/sut"
 )
 
@@ -112,7 +113,7 @@ func (v *validator) addrVars() []string {
 // linkVars lists ${link.NAME} of every named link.
 func (v *validator) linkVars() []string {
 	var out []string
-	for _, l := range v.s.System.Links {
+	for _, l := range faults.ExpandLinks(v.s.System.Links) {
 		if l.Name != "" {
 			out = append(out, "link."+l.Name)
 		}
