@@ -131,6 +131,7 @@ type stepFact struct {
 	Note     string // why it failed, was skipped or did not run; lateness
 	Optional bool
 	Tone     string
+	Took     time.Duration // how long its work took; 0 when it did not run
 }
 
 // stepFacts lists the setup actions, the timeline's steps, then the
@@ -140,6 +141,9 @@ func stepFacts(r *Report) []stepFact {
 	for _, s := range r.Steps {
 		f := stepFact{Label: fmt.Sprintf("step %d", s.Index), What: s.What, Status: s.Status, Optional: s.Optional,
 			Tone: stepTone(s.Status, s.Optional)}
+		if s.Start != nil && s.End != nil && *s.End > *s.Start {
+			f.Took = *s.End - *s.Start
+		}
 		switch {
 		case s.Planned != nil:
 			f.At = loadOffset(*s.Planned)
@@ -181,7 +185,7 @@ func actionFacts(r *Report, label string, actions []rollback.ActionResult) []ste
 			note = strings.TrimPrefix(note+"; optional", "; ")
 		}
 		fs = append(fs, stepFact{Label: fmt.Sprintf("%s %d", label, i+1), At: r.offset(a.Start), What: what,
-			Status: a.Status, Note: note, Optional: a.Optional, Tone: stepTone(a.Status, a.Optional)})
+			Status: a.Status, Note: note, Optional: a.Optional, Tone: stepTone(a.Status, a.Optional), Took: max(a.End-a.Start, 0)})
 	}
 	return fs
 }

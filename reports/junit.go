@@ -12,14 +12,15 @@ import (
 	"github.com/faultdrill/faultdrill/verify"
 )
 
-// junitSuites is the root of a JUnit XML report.
+// junitSuites is the root of a JUnit XML report. Its attributes are those
+// the common JUnit schema (Jenkins' junit-10.xsd) allows there: skipped is
+// counted on the suite only.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -68,7 +69,8 @@ type junitSkipped struct {
 }
 
 // WriteJUnit writes the drill as JUnit XML: one testsuite for the drill,
-// one testcase per verifier (a failure for Failure, an error for Timeout
+// one testcase per step and rollback action (timed by its work), one per
+// verifier (timed by its check) (a failure for Failure, an error for Timeout
 // or Unknown, skipped for Skipped, with the summary and the evidence), one
 // per gate (integrity, rto, slo, health, score), and a "harness" testcase
 // with an error when the drill errored or was interrupted. The terminal
@@ -83,7 +85,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		suite.Timestamp = r.Drill.Started.UTC().Format("2006-01-02T15:04:05")
 	}
 	if r.Status == Errored || r.Status == Interrupted {
-		suite.Cases = append(suite.Cases, junitCase{Name: "harness", Classname: suite.Name,
+		suite.Cases = append(suite.Cases, junitCase{Name: "harness", Classname: suite.Name, Time: suite.Time,
 			Error: &junitProblem{Message: "drill " + string(r.Status) + ": " + r.Error, Type: string(r.Outcome.Class), Body: xmlSafe(r.Error)}})
 	}
 	for _, st := range stepFacts(r) {
@@ -93,7 +95,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		suite.Cases = append(suite.Cases, verifierCase(suite.Name+".verifiers", v))
 	}
 	for _, g := range r.Outcome.Gates {
-		suite.Cases = append(suite.Cases, gateCase(suite.Name+".gates", g, r))
+		suite.Cases = append(suite.Cases, gateCase(suite.Name+".gates", g))
 	}
 	for _, c := range suite.Cases {
 		suite.Tests++
@@ -112,7 +114,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	}
 	doc := junitSuites{
 		Name: "faultdrill", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
-		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite},
+		Time: suite.Time, Suites: []junitSuite{suite},
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("reports: junit: %w", err)
@@ -147,7 +149,7 @@ func junitProperties(r *Report) []junitProperty {
 // failed, timed out or never ran and is not optional; skipped with the
 // reason when it was skipped or is optional.
 func stepCase(class string, st stepFact) junitCase {
-	c := junitCase{Name: st.Label + " " + st.What, Classname: class, Time: "0"}
+	c := junitCase{Name: st.Label + " " + st.What, Classname: class, Time: seconds(st.Took.Seconds())}
 	switch {
 	case st.Status == rollback.StepDone:
 	case st.Status == rollback.StepSkipped:
@@ -161,7 +163,7 @@ func stepCase(class string, st stepFact) junitCase {
 }
 
 func verifierCase(class string, v verify.Result) junitCase {
-	c := junitCase{Name: v.Name, Classname: class, Time: "0"}
+	c := junitCase{Name: v.Name, Classname: class, Time: seconds(v.Duration.Seconds())}
 	body := xmlSafe(v.Summary + "\n" + evidenceJSON(v.Evidence))
 	switch {
 	case v.Advisory && v.Verdict != verify.Success:
@@ -184,15 +186,13 @@ func verifierCase(class string, v verify.Result) junitCase {
 	return c
 }
 
-func gateCase(class string, g Gate, r *Report) junitCase {
-	c := junitCase{Name: g.Name, Classname: class, Time: "0"}
+// gateCase is a gate: judged from figures already measured, so it takes
+// no time of its own. The score's formula is a property of the suite.
+func gateCase(class string, g Gate) junitCase {
+	c := junitCase{Name: g.Name, Classname: class, Time: seconds(0)}
 	switch g.State {
 	case GateFailed:
-		body := g.Detail
-		if g.Name == "score" {
-			body += "\n" + r.Score.Formula
-		}
-		c.Failure = &junitProblem{Message: g.Detail, Type: "gate", Body: xmlSafe(body)}
+		c.Failure = &junitProblem{Message: g.Detail, Type: "gate", Body: xmlSafe(strings.Join(g.Reasons, "\n"))}
 	case GateSkipped:
 		c.Skipped = &junitSkipped{Message: g.Detail}
 	}

@@ -3,7 +3,11 @@ package reports_test
 import (
 	"encoding/xml"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -18,7 +22,6 @@ type xSuites struct {
 	Tests    int      `xml:"tests,attr"`
 	Failures int      `xml:"failures,attr"`
 	Errors   int      `xml:"errors,attr"`
-	Skipped  int      `xml:"skipped,attr"`
 	Suites   []xSuite `xml:"testsuite"`
 }
 
@@ -42,6 +45,7 @@ type xProp struct {
 type xCase struct {
 	Name      string    `xml:"name,attr"`
 	Classname string    `xml:"classname,attr"`
+	Time      string    `xml:"time,attr"`
 	Failure   *xProblem `xml:"failure"`
 	Error     *xProblem `xml:"error"`
 	Skipped   *xProblem `xml:"skipped"`
@@ -57,13 +61,28 @@ func junit(r *reports.Report) xSuite {
 	GinkgoHelper()
 	var b strings.Builder
 	Expect(reports.WriteJUnit(&b, r)).To(Succeed())
+	validJUnit(b.String())
 	Expect(b.String()).To(HavePrefix(`<?xml version="1.0" encoding="UTF-8"?>`))
 	var doc xSuites
 	Expect(xml.Unmarshal([]byte(b.String()), &doc)).To(Succeed(), b.String())
 	Expect(doc.Suites).To(HaveLen(1))
 	s := doc.Suites[0]
-	Expect([]int{doc.Tests, doc.Failures, doc.Errors, doc.Skipped}).To(Equal([]int{s.Tests, s.Failures, s.Errors, s.Skipped}))
+	Expect([]int{doc.Tests, doc.Failures, doc.Errors}).To(Equal([]int{s.Tests, s.Failures, s.Errors}))
 	return s
+}
+
+// validJUnit checks a JUnit document against the common JUnit schema
+// (testdata/junit.xsd) with xmllint, as a CI server's reader would.
+func validJUnit(doc string) {
+	GinkgoHelper()
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		Skip("xmllint is not installed (apt install libxml2-utils; .ci/run does): the JUnit schema is not checked")
+	}
+	file := filepath.Join(GinkgoT().TempDir(), "junit.xml")
+	Expect(os.WriteFile(file, []byte(doc), 0o600)).To(Succeed())
+	out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", file).CombinedOutput()
+	Expect(err).NotTo(HaveOccurred(), "junit.xml does not follow the JUnit schema:\n%s", out)
 }
 
 func testcase(s xSuite, class, name string) xCase {
@@ -113,6 +132,7 @@ var _ = Describe("WriteJUnit", func() {
 		// skipped: linearizability.
 		Expect(r.Score.Value).To(BeNumerically(">=", 80))
 		Expect([]int{s.Tests, s.Failures, s.Errors, s.Skipped}).To(Equal([]int{16, 3, 1, 1}))
+		Expect(s.Time).To(Equal("62.000"))
 	})
 
 	It("fails the rto, slo and score gates when they fail, and skips a gate with nothing to check", func() {
@@ -124,7 +144,7 @@ var _ = Describe("WriteJUnit", func() {
 		s := junit(r)
 		Expect(testcase(s, ".gates", "rto").Failure.Message).To(ContainSubstring("never recovered"))
 		Expect(testcase(s, ".gates", "slo").Failure.Message).To(Equal("slo: p99 above 250ms in 4 of 30 windows"))
-		Expect(testcase(s, ".gates", "score").Failure.Body).To(ContainSubstring(reports.Formula))
+		Expect(testcase(s, ".gates", "score").Failure.Body).NotTo(ContainSubstring(reports.Formula), "the formula is a property, not repeated")
 		Expect(testcase(s, ".gates", "health").Skipped.Message).To(ContainSubstring("no health verifier"))
 	})
 
@@ -136,6 +156,37 @@ var _ = Describe("WriteJUnit", func() {
 		Expect(c.Error).NotTo(BeNil())
 		Expect(c.Error.Message).To(ContainSubstring("port 8080 in use"))
 		Expect(c.Error.Type).To(Equal("error"))
+		Expect(c.Time).To(Equal("62.000"), "the harness case lasted the drill")
+	})
+
+	It("gives one failure per cause when the drill did not complete: the score, RTO and SLO are not judged apart", func() {
+		r := realisticReport(60)
+		r.Verifiers = nil
+		r.Measures.RTO = nil
+		r.Status, r.Error = reports.Interrupted, "interrupted by SIGTERM"
+		r.Score = reports.Score{NoData: true, PassScore: 80}
+		reports.Judge(r)
+		s := junit(r)
+		Expect(testcase(s, "ledger-bad-release", "harness").Error).NotTo(BeNil())
+		for _, g := range []string{"score", "rto"} {
+			c := testcase(s, ".gates", g)
+			Expect(c.Failure).To(BeNil(), g)
+			Expect(c.Skipped.Message).To(HavePrefix("not judged: the drill did not complete"), g)
+		}
+		Expect(s.Failures+s.Errors).To(Equal(1), "the interruption is the one cause: %+v", r.Outcome.Gates)
+		Expect(r.Outcome.Class).To(Equal(reports.ClassInterrupted))
+	})
+
+	It("times every step, action and verifier by its own work", func() {
+		r := realisticReport(60)
+		r.Verifiers[0].Duration = 1500 * time.Millisecond
+		r.Actions[0].Start, r.Actions[0].End = 20*time.Second, 22250*time.Millisecond
+		s := junit(r)
+		Expect(testcase(s, ".verifiers", "health").Time).To(Equal("1.500"))
+		Expect(testcase(s, ".steps", "rollback 1 redeploy-previous api v2 → v1").Time).To(Equal("2.250"))
+		for _, c := range s.Cases {
+			Expect(c.Time).To(MatchRegexp(`^[0-9]+\.[0-9]{3}$`), c.Name)
+		}
 	})
 
 	It("carries the seed, the digest and the score as properties, and the summary as system-out", func() {

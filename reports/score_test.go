@@ -654,7 +654,9 @@ var _ = Describe("Judge", func() {
 			Expect(r.Outcome.Class).To(Equal(class))
 			Expect(r.Outcome.Passed).To(BeFalse())
 			Expect(r.Score.Value).To(Equal(expectedScore(with("rto", 0.0), nil)))
-			Expect(r.Outcome.Reasons).To(HaveLen(4), "harness, durability, rto and score")
+			Expect(r.Outcome.Reasons).To(HaveLen(2), "harness and durability; the rto and score, judged on a drill that did not end, would repeat the first")
+			Expect(gate(r, "rto").State).To(Equal(reports.GateSkipped))
+			Expect(gate(r, "rto").Detail).To(HavePrefix("not judged: the drill did not complete"))
 		},
 		Entry("errored", reports.Errored, reports.ClassError),
 		Entry("interrupted", reports.Interrupted, reports.ClassInterrupted),

@@ -212,7 +212,14 @@ func decide(r *Report, rto, slo, health Component) Outcome {
 		baselineGate(r), rtoGate(rto, r.Objectives), sloGate(r.Verifiers, slo), healthGate(health),
 		checksGate(r.Verifiers), scoreGate(r.Score),
 	}
-	for _, g := range gates {
+	for i, g := range gates {
+		if g.State == GateFailed && (r.Status == Errored || r.Status == Interrupted) &&
+			(wholeDrillGate(g.Name) || g.Name == GateVerification && len(r.Verifiers) == 0) {
+			// Judged on a drill that did not run to its end, these would
+			// only repeat the one cause already given.
+			gates[i] = Gate{Name: g.Name, State: GateSkipped, Detail: "not judged: the drill did not complete (" + g.Detail + ")"}
+			continue
+		}
 		if g.State == GateFailed {
 			for _, reason := range g.Reasons {
 				fail(g.Class, reason)
@@ -220,6 +227,13 @@ func decide(r *Report, rto, slo, health Component) Outcome {
 		}
 	}
 	return Outcome{Passed: class == ClassPassed, Class: class, Reasons: reasons, Gates: gates, Warnings: warnings(r)}
+}
+
+// wholeDrillGate reports whether a gate judges figures only a drill that
+// ran to its end has: the RTO, the SLO after the rollback, the score. (So
+// is the verification gate when no verifier ran at all.)
+func wholeDrillGate(name string) bool {
+	return name == GateRTO || name == GateSLO || name == GateScore
 }
 
 // failedGate returns the failed gate name with its class and reasons, the

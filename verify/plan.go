@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Stage orders the checks of a plan: every assumption runs before any
@@ -68,7 +69,9 @@ func RunAll(ctx context.Context, checks []Check) []Result {
 	done := make(map[string]Result, len(ordered))
 	results := make([]Result, 0, len(ordered))
 	for _, c := range ordered {
+		start := time.Now()
 		res := runCheck(ctx, c, done)
+		res.Duration = time.Since(start)
 		if res.Name == "" {
 			res.Name = c.Name
 		}

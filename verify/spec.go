@@ -231,6 +231,8 @@ type Result struct {
 	Coverage *Coverage `json:"coverage,omitempty"`
 	// Evidence holds the figures and ids behind the verdict.
 	Evidence map[string]any `json:"evidence,omitempty"`
+	// Duration is how long the check took.
+	Duration time.Duration `json:"duration,omitempty"`
 }
 
 // Decided reports whether the verifier reached a verdict on what it was
