@@ -3,7 +3,10 @@ package drill_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -69,4 +72,59 @@ var _ = Describe("drills of a real clustered store, SeaweedFS, through its own A
 		Expect(rep.Outcome.Reasons).NotTo(ContainElement(HavePrefix("durability")))
 		Expect(rep.Outcome.Class).NotTo(Equal(reports.ClassIntegrity))
 	}, SpecTimeout(5*time.Minute))
+
+	It("isolates one member from its peers, pair link by pair link, losing no acknowledged write", func(ctx SpecContext) {
+		vars := needSeaweedFS()
+		needMountNamespaces()
+		sc, err := scenarios.Load("../scenarios/examples/seaweedfs-partition.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		rep, err := drill.Run(ctx, sc, drill.Options{OutDir: GinkgoT().TempDir(), Seed: 22, Vars: map[string]string{"weed": vars["old"]}})
+		Expect(err).NotTo(HaveOccurred())
+		AddReportEntry("seaweedfs-partition", fmt.Sprintf("%s (%s), score %d, %d ops: %d acknowledged, %d failed, %d indeterminate",
+			rep.Status, rep.Outcome.Class, rep.Score.Value, rep.Load.Ops, rep.Load.Acknowledged, rep.Load.Failed, rep.Load.Indeterminate))
+
+		// A member's peers resolve only to the proxies of its own pair
+		// links (its hosts file): a warm-up write through every member's
+		// filer, replicated to a peer, went through them.
+		Expect(rep.Setup).To(HaveLen(3))
+		for _, a := range rep.Setup {
+			Expect(a.Status).To(BeEquivalentTo("done"), "%+v", a)
+		}
+		var cut []string
+		for _, f := range rep.Faults {
+			Expect(f.End).NotTo(BeNil(), "healed: %+v", f)
+			cut = append(cut, f.Link)
+		}
+		sort.Strings(cut)
+		var want []string
+		for _, pair := range []string{"m1-m3", "m2-m3", "m3-m1", "m3-m2"} {
+			for _, port := range []string{"filer", "filerGrpc", "master", "masterGrpc", "volume", "volumeGrpc"} {
+				want = append(want, pair+"."+port)
+			}
+		}
+		sort.Strings(want)
+		Expect(cut).To(Equal(want), "isolating m3 cuts m3's four pair links on all six ports, and m1-m2 not at all")
+
+		dur := verifier(rep, verify.NameDurability)
+		Expect(dur.Verdict).To(Equal(verify.Success), dur.Summary)
+		Expect(dur.Evidence["acknowledged"]).To(BeNumerically(">", 300))
+		Expect(rep.Measures.LostWrites).To(HaveValue(BeZero()))
+		lin := verifier(rep, verify.NameLinearizability)
+		Expect(lin.Verdict).To(Equal(verify.Success), lin.Summary)
+		Expect(rep.Outcome.Class).NotTo(Equal(reports.ClassIntegrity))
+	}, SpecTimeout(5*time.Minute))
 })
+
+// needMountNamespaces skips, saying why, when seaweedfs/member.sh cannot
+// give a member its own hosts file (a mount namespace: root, or
+// unprivileged user namespaces).
+func needMountNamespaces() {
+	args := []string{"--mount", "--propagation", "private", "true"}
+	if os.Geteuid() != 0 {
+		args = append([]string{"--user", "--map-root-user"}, args...)
+	}
+	if out, err := exec.Command("unshare", args...).CombinedOutput(); err != nil {
+		Skip(fmt.Sprintf("no mount namespaces here (unshare %s: %v: %s); the partition drill needs root or unprivileged user namespaces",
+			strings.Join(args, " "), err, strings.TrimSpace(string(out))))
+	}
+}

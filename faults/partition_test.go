@@ -191,3 +191,39 @@ var _ = Describe("Controller.InjectPartition", func() {
 		Expect(err).To(MatchError(faults.ErrNoCrossingLinks))
 	})
 })
+
+var _ = Describe("links of several ports", func() {
+	It("expand to one link per port, named LINK.PORT", func() {
+		l := faults.LinkSpec{Name: "m1-m2", From: "m1", To: "m2", Ports: []string{"client", "peer"}, Listen: "127.20.1.2"}
+		Expect(faults.ExpandLinks([]faults.LinkSpec{l, {Name: "api-db", From: "api", To: "db"}})).To(Equal([]faults.LinkSpec{
+			{Name: "m1-m2.client", From: "m1", To: "m2", Port: "client", Listen: "127.20.1.2"},
+			{Name: "m1-m2.peer", From: "m1", To: "m2", Port: "peer", Listen: "127.20.1.2"},
+			{Name: "api-db", From: "api", To: "db"},
+		}))
+	})
+
+	It("listen on their own loopback address at the port number of what they lead to, and are cut by a partition of their pair", func(ctx SpecContext) {
+		ctl, err := faults.Start(ctx, faults.Options{LedgerPath: filepath.Join(GinkgoT().TempDir(), "faults.jsonl")})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx SpecContext) { Expect(ctl.Close(ctx)).To(Succeed()) })
+		backend := httptest.NewServer(backendHandler(&atomic.Int64{}))
+		DeferCleanup(backend.Close)
+		direct := strings.TrimPrefix(backend.URL, "http://")
+		_, port, _ := net.SplitHostPort(direct)
+
+		pair := faults.LinkSpec{Name: "a-b", From: "a", To: "b", Listen: "127.20.1.2"}
+		listen, err := ctl.AddLink(ctx, pair, direct)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(listen).To(Equal("127.20.1.2:"+port), "a peer that resolves b to 127.20.1.2 dials the port it was told")
+		_, err = get(client(time.Second), "http://"+listen+"/")
+		Expect(err).NotTo(HaveOccurred())
+
+		_, err = ctl.AddLink(ctx, faults.LinkSpec{Name: "far", Listen: "10.0.0.1"}, direct)
+		Expect(err).To(MatchError(faults.ErrInvalidLink), "only loopback: faults stay on this machine")
+
+		_, err = ctl.InjectPartition(ctx, faults.PartitionSpec{Between: []string{"a", "b"}, Mode: faults.Down}, []faults.LinkSpec{pair})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = get(client(time.Second), "http://"+listen+"/")
+		Expect(err).To(HaveOccurred(), "the pair is cut")
+	})
+})

@@ -141,6 +141,25 @@ load: {target: api, duration: 10s, streams: [{name: r, rate: 1/s, path: /}]}
 			},
 		},
 		{
+			name: "links of several ports listen on loopback and name ports of their service",
+			src: `apiVersion: faultdrill/v1
+metadata: {name: t}
+system:
+  services:
+    api: {initial: v1, versions: {v1: {command: [./api]}}}
+    store: {initial: v1, ports: [client, peer], versions: {v1: {command: [./store]}}}
+  links:
+    - {name: a, from: api, to: store, ports: [client, peers], listen: 10.0.0.1}
+    - {name: b, from: api, to: store, port: client, ports: [peer]}
+load: {target: api, duration: 10s, streams: [{name: r, rate: 1/s, path: /}]}
+`,
+			want: []string{
+				`s.yaml:8:55: system.links[0].ports[1]: service "store" has no port "peers" (one of: client, peer)`,
+				`s.yaml:8:71: system.links[0].listen: "10.0.0.1" is not a loopback IPv4 address; use one such as 127.20.1.2 (the proxies listen there, each on its target port's number)`,
+				`s.yaml:9:53: system.links[1].ports: port and ports are both set; give one port, or the list of ports the link leads to`,
+			},
+		},
+		{
 			name: "load target, duration and streams",
 			src: `apiVersion: faultdrill/v1
 metadata: {name: t}
