@@ -4,23 +4,31 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/faultdrill/faultdrill/rollback"
 )
 
 // markdownLost is how many lost writes the Markdown summary lists.
 const markdownLost = 20
 
 // WriteMarkdown writes the drill's summary as GitHub-flavoured Markdown,
-// for a CI job summary or a pull-request comment: the verdict, the score
-// and its parts, the gates, phases and measures, the verifiers, the first
-// lost writes and the reasons. Text from the scenario or the system under
+// for a CI job summary or a pull-request comment: the verdict and its
+// reasons, the gates, the timeline, the trigger, the approval, the steps
+// and rollback actions, the phases and measures, the verifiers, the score
+// and its parts, and the first lost writes. The score's formula is left to
+// report.json and report.html. Text from the scenario or the system under
 // test is escaped so it cannot break the tables or inject markup.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	mdHeader(&b, r)
-	mdScore(&b, r)
-	mdPhases(&b, r)
+	mdGates(&b, r)
+	mdTimeline(&b, r)
+	mdTrigger(&b, r)
+	mdApproval(&b, r)
 	mdSteps(&b, r)
+	mdPhases(&b, r)
 	mdVerifiers(&b, r)
+	mdScore(&b, r)
 	mdLost(&b, r)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("reports: markdown: %w", err)
@@ -57,6 +65,66 @@ func mdHeader(b *strings.Builder, r *Report) {
 	}
 }
 
+func mdGates(b *strings.Builder, r *Report) {
+	if len(r.Outcome.Gates) == 0 {
+		return
+	}
+	b.WriteString("### Gates\n\nThe drill passes only when no gate fails.\n\n| gate | state | detail |\n|---|---|---|\n")
+	for _, g := range r.Outcome.Gates {
+		fmt.Fprintf(b, "| %s | %s | %s |\n", md(g.Name), md(string(g.State)), md(g.Detail))
+	}
+	b.WriteString("\n")
+}
+
+func mdTimeline(b *strings.Builder, r *Report) {
+	fmt.Fprintf(b, "### Timeline\n\n%s.\n\n| at | what happened |\n|---|---|\n", md(r.clockNote()))
+	for _, ev := range timeline(r) {
+		fmt.Fprintf(b, "| %s | %s |\n", md(r.offset(ev.t)), md(ev.what))
+	}
+	if r.Trigger == nil {
+		b.WriteString("| | no trigger fired after the fault onset |\n")
+	}
+	b.WriteString("\n")
+}
+
+func mdTrigger(b *strings.Builder, r *Report) {
+	if r.Trigger == nil && len(r.EarlyTriggers) == 0 {
+		return
+	}
+	b.WriteString("### Trigger\n\n")
+	if t := r.Trigger; t != nil {
+		fmt.Fprintf(b, "%s fired at %s: %s\n\n", md(t.Trigger), md(r.offset(t.At)), md(firingText(t)))
+		for _, c := range t.Causes {
+			fmt.Fprintf(b, "- %s: %s\n", md(c.Trigger), md(firingText(&c)))
+		}
+		if len(t.Causes) > 0 {
+			b.WriteString("\n")
+		}
+	}
+	for _, t := range r.EarlyTriggers {
+		fmt.Fprintf(b, "%s fired at %s, **before the fault onset** (no detection credit): %s\n\n",
+			md(t.Trigger), md(r.offset(t.At)), md(firingText(&t)))
+	}
+}
+
+// firingText says what a trigger saw: its detail, else the value against
+// the limit over how many windows.
+func firingText(f *rollback.Firing) string {
+	if f.Detail != "" {
+		return f.Detail
+	}
+	if f.Limit == 0 {
+		return fmt.Sprintf("value %g, %d window(s) in a row", f.Value, f.Windows)
+	}
+	return fmt.Sprintf("value %g against the limit %g, %d window(s) in a row", f.Value, f.Limit, f.Windows)
+}
+
+func mdApproval(b *strings.Builder, r *Report) {
+	if a := r.Approval; a != nil {
+		fmt.Fprintf(b, "### Approval\n\nAsked at %s; %s.\n\n", md(r.offset(a.Requested)), md(approvalText(a)))
+	}
+}
+
 func mdScore(b *strings.Builder, r *Report) {
 	b.WriteString("### Score\n\n| part | weight | value | detail |\n|---|---:|---:|---|\n")
 	for _, c := range r.Score.Components {
@@ -71,20 +139,11 @@ func mdScore(b *strings.Builder, r *Report) {
 		total = "not scored"
 	}
 	fmt.Fprintf(b, "| **score** | | **%s** | pass mark %d |\n\n", total, r.Score.PassScore)
-	if len(r.Outcome.Gates) > 0 {
-		b.WriteString("### Gates\n\n| gate | state | detail |\n|---|---|---|\n")
-		for _, g := range r.Outcome.Gates {
-			fmt.Fprintf(b, "| %s | %s | %s |\n", md(g.Name), md(string(g.State)), md(g.Detail))
-		}
-		b.WriteString("\n")
-	}
-	if r.Score.Formula != "" {
-		fmt.Fprintf(b, "> %s\n\n", md(r.Score.Formula))
-	}
+	b.WriteString("How the parts make the score: `score.formula` in report.json, and report.html.\n\n")
 }
 
 func mdPhases(b *strings.Builder, r *Report) {
-	fmt.Fprintf(b, "### Phases and measures\n\n%s.\n\n| phase or measure | value |\n|---|---|\n", md(r.clockNote()))
+	b.WriteString("### Phases and measures\n\n| phase or measure | value |\n|---|---|\n")
 	for _, f := range phaseFacts(r) {
 		fmt.Fprintf(b, "| %s | %s |\n", f.Name, md(f.Value))
 	}
@@ -94,14 +153,28 @@ func mdPhases(b *strings.Builder, r *Report) {
 	b.WriteString("\n")
 }
 
+// mdSteps writes the set-up actions and timeline steps, then the rollback
+// plan's actions, each in its own table.
 func mdSteps(b *strings.Builder, r *Report) {
-	steps := stepFacts(r)
+	var steps, actions []stepFact
+	for _, s := range stepFacts(r) {
+		if strings.HasPrefix(s.Label, "rollback ") {
+			actions = append(actions, s)
+		} else {
+			steps = append(steps, s)
+		}
+	}
+	mdStepTable(b, "Steps", steps)
+	mdStepTable(b, "Rollback actions", actions)
+}
+
+func mdStepTable(b *strings.Builder, title string, steps []stepFact) {
 	if len(steps) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "### Steps\n\n%s.\n\n| step | at | what | status | note |\n|---|---|---|---|---|\n", md(stepCounts(steps)))
+	fmt.Fprintf(b, "### %s\n\n%s.\n\n| step | at | what | status | took | note |\n|---|---|---|---|---:|---|\n", title, md(stepCounts(steps)))
 	for _, s := range steps {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", md(s.Label), md(s.At), md(s.What), md(string(s.Status)), md(s.Note))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", md(s.Label), md(s.At), md(s.What), md(string(s.Status)), s.Took.Round(msRound), md(s.Note))
 	}
 	b.WriteString("\n")
 }

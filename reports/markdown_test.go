@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/verify"
 )
 
@@ -42,7 +44,29 @@ var _ = Describe("WriteMarkdown", func() {
 		Expect(out).To(ContainSubstring("| RTO | 1s (objective 10s, counted from rollback-start) |"))
 		Expect(out).To(MatchRegexp(`(?m)^\| durability \| failure \| yes \| \d+ of \d+ acknowledged writes lost \(RPO allows 0\) \|$`))
 		Expect(out).To(ContainSubstring("| linearizability | skipped |  | no key-value workload |"))
-		Expect(out).To(MatchRegexp(`(?m)^> score = round\(100 × Σ weight·part / Σ weight\) .* among the failed gates\.$`), "the formula")
+		Expect(out).NotTo(ContainSubstring("Σ weight"), "the formula is in report.json and report.html only")
+		Expect(out).To(ContainSubstring("`score.formula` in report.json"))
+	})
+
+	It("has a section each for the gates, timeline, trigger, approval, steps, rollback actions, measures, verifiers and score, in that order", func() {
+		r := realisticReport(60)
+		r.Approval = &rollback.Approval{Approved: true, By: "alice", Role: "rollback owner", Requested: *r.Phases.TriggerFired,
+			Decided: *r.Phases.TriggerFired + 4200*time.Millisecond, Rationale: "error rate over budget"}
+		out := markdown(r)
+		var sections []string
+		for _, l := range strings.Split(out, "\n") {
+			if h, ok := strings.CutPrefix(l, "### "); ok {
+				sections = append(sections, h)
+			}
+		}
+		Expect(sections).To(Equal([]string{"Reasons", "Gates", "Timeline", "Trigger", "Approval", "Rollback actions",
+			"Phases and measures", "Verifiers", "Score", "Lost writes"}))
+		Expect(out).To(ContainSubstring("| t+21s | trigger \"error\\_rate above 5%\" fired (breached since t+19s) |"))
+		Expect(out).To(ContainSubstring("| t+25.2s | rollback approved by alice (rollback owner) after 4.2s: error rate over budget |"))
+		Expect(out).To(ContainSubstring("### Approval\n\nAsked at t+21s; rollback approved by alice (rollback owner) after 4.2s"))
+		Expect(out).To(ContainSubstring("error\\_rate above 5% fired at t+21s: value 0.33, 2 window(s) in a row"))
+		Expect(out).To(ContainSubstring("| rollback 1 | t+24s | redeploy-previous api v2 → v1 | done | 80ms |  |"))
+		Expect(out).NotTo(MatchRegexp(`(?m)^\| +\| +\|$`), "no table has an empty row")
 	})
 
 	It("lists the reasons", func() {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/faultdrill/faultdrill/rollback"
 )
 
 // msRound is the precision of durations shown to people.
@@ -99,6 +101,9 @@ func timeline(r *Report) []event {
 		}
 		evs = append(evs, event{t.At, fmt.Sprintf("trigger %q fired (breached since %s)", t.Trigger, r.offset(first))})
 	}
+	if a := r.Approval; a != nil {
+		evs = append(evs, event{a.Decided, approvalText(a)})
+	}
 	if s := r.Signal; s != nil {
 		evs = append(evs, event{s.At, fmt.Sprintf("%s received: the drill stops", s.Name)})
 	}
@@ -132,6 +137,27 @@ func (r *Report) clockNote() string {
 		return fmt.Sprintf("t+ counts from the load start, like the scenario's at:; set-up took %s", r.Phases.LoadStart.Round(msRound))
 	}
 	return "t+ counts from the drill's start: the load never started"
+}
+
+// approvalText says who decided the rollback and how long the decision
+// took: "rollback approved by alice (sre) after 4.2s: reason".
+func approvalText(a *rollback.Approval) string {
+	decision := "refused"
+	if a.Approved {
+		decision = "approved"
+	}
+	who := orDash(a.By)
+	if a.Role != "" {
+		who += " (" + a.Role + ")"
+	}
+	text := fmt.Sprintf("rollback %s by %s after %s", decision, who, max(a.Decided-a.Requested, 0).Round(msRound))
+	if a.Auto {
+		text += ", automatically"
+	}
+	if a.Rationale != "" {
+		text += ": " + a.Rationale
+	}
+	return text
 }
 
 func orDash(s string) string {
