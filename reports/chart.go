@@ -14,7 +14,10 @@ import (
 const ChartPoints = 1500
 
 // chart is what the HTML report's script draws: three series over the
-// drill's clock (seconds), fault windows to shade and moments to mark.
+// load's clock (seconds from the load start, the origin of the scenario's
+// at: and of every t+ in the reports; the set-up before it is left out),
+// fault windows to shade and moments to mark. A moment before the load
+// start has a negative At and is drawn at the chart's left edge.
 type chart struct {
 	End    float64       `json:"end"`
 	Series []chartSeries `json:"series"`
@@ -49,23 +52,28 @@ type chartMark struct {
 // buildChart turns the report's windows, faults and phases, and the
 // journal's approvals, into the chart's data.
 func buildChart(r *Report, journal []JournalEntry, limit int) chart {
-	c := chart{Series: windowSeries(r.Windows, limit)}
+	var origin time.Duration
+	if r.Phases.LoadStart != nil {
+		origin = *r.Phases.LoadStart
+	}
+	at := func(d time.Duration) float64 { return round3(secs(d - origin)) }
+	c := chart{Series: windowSeries(r.Windows, origin, limit)}
 	for _, w := range r.Windows {
-		c.End = math.Max(c.End, secs(w.Start+load.WindowSize))
+		c.End = math.Max(c.End, at(w.Start+load.WindowSize))
 	}
 	for _, p := range []*time.Duration{r.Phases.LoadEnd, r.Phases.RollbackEnd, r.Phases.Recovered} {
 		if p != nil {
-			c.End = math.Max(c.End, secs(*p))
+			c.End = math.Max(c.End, at(*p))
 		}
 	}
-	c.Marks = marks(r, journal)
+	c.Marks = marks(r, journal, at)
 	for _, m := range c.Marks {
 		c.End = math.Max(c.End, m.At)
 	}
 	for _, f := range r.Faults {
-		span := chartSpan{From: secs(f.Start), To: c.End, Label: fmt.Sprintf("%s on %s", f.Kind, f.Link)}
+		span := chartSpan{From: at(f.Start), To: c.End, Label: fmt.Sprintf("%s on %s", f.Kind, f.Link)}
 		if f.End != nil {
-			span.To = secs(*f.End)
+			span.To = at(*f.End)
 		}
 		c.End = math.Max(c.End, span.To)
 		c.Shades = append(c.Shades, span)
@@ -76,14 +84,15 @@ func buildChart(r *Report, journal []JournalEntry, limit int) chart {
 // windowSeries returns throughput (operations completed per second),
 // error rate (%) and p99 latency (ms), each downsampled to limit points.
 // Windows with no operation have no error rate or latency and are left
-// out of those two series.
-func windowSeries(windows []load.Window, limit int) []chartSeries {
+// out of those two series. Window starts are shifted by origin, the load
+// start on the drill's clock.
+func windowSeries(windows []load.Window, origin time.Duration, limit int) []chartSeries {
 	tput := make([]Point, 0, len(windows))
 	errs := make([]Point, 0, len(windows))
 	p99 := make([]Point, 0, len(windows))
 	size := load.WindowSize.Seconds()
 	for _, w := range windows {
-		x := secs(w.Start) + size/2
+		x := secs(w.Start-origin) + size/2
 		tput = append(tput, Point{x, float64(w.Count) / size})
 		if w.Count > 0 {
 			errs = append(errs, Point{x, 100 * w.ErrorRate})
@@ -108,12 +117,13 @@ func series(name, unit string, points []Point, limit int) chartSeries {
 }
 
 // marks lists the moments worth a line on the chart: deploys, the
-// trigger, approvals, the rollback and the recovery.
-func marks(r *Report, journal []JournalEntry) []chartMark {
+// trigger, approvals, the rollback and the recovery, at the offsets at
+// gives them.
+func marks(r *Report, journal []JournalEntry, at func(time.Duration) float64) []chartMark {
 	var ms []chartMark
-	add := func(at *time.Duration, kind, label string) {
-		if at != nil {
-			ms = append(ms, chartMark{At: secs(*at), Kind: kind, Label: label})
+	add := func(t *time.Duration, kind, label string) {
+		if t != nil {
+			ms = append(ms, chartMark{At: at(*t), Kind: kind, Label: label})
 		}
 	}
 	for _, d := range r.Deploys {

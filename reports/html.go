@@ -35,12 +35,16 @@ type htmlView struct {
 	Steps     []stepFact
 	Changes   []htmlChange
 	Journal   []htmlEntry
+	Files     []Artifact
 }
 
 type htmlVerifier struct {
 	verify.Result
 	Tone         string
 	EvidenceJSON string
+	// Link is a file of the drill folder that shows more, such as
+	// porcupine's visualisation for linearizability.
+	Link string
 }
 
 // htmlChange is one deploy, fault or rollback action.
@@ -57,10 +61,12 @@ type htmlEntry struct {
 // fault windows shaded and the deploys, trigger, approvals and rollback
 // marked (drawn by an inline script into an inline SVG; series longer
 // than ChartPoints are downsampled with LTTB), the score, the gates, the
-// verifiers with their evidence, the lost writes and the journal. Every
-// piece of text is escaped by html/template.
-func WriteHTML(w io.Writer, r *Report, journal []JournalEntry) error {
-	tmpl, view, err := htmlPage(r, journal)
+// verifiers with their evidence, the lost writes, the journal and links to
+// files, the drill folder's files (see Artifacts; links are relative, so
+// the page works wherever the folder is copied). Every piece of text is
+// escaped by html/template.
+func WriteHTML(w io.Writer, r *Report, journal []JournalEntry, files []Artifact) error {
+	tmpl, view, err := htmlPage(r, journal, files)
 	if err != nil {
 		return err
 	}
@@ -70,7 +76,7 @@ func WriteHTML(w io.Writer, r *Report, journal []JournalEntry) error {
 	return nil
 }
 
-func htmlPage(r *Report, journal []JournalEntry) (*template.Template, htmlView, error) {
+func htmlPage(r *Report, journal []JournalEntry, files []Artifact) (*template.Template, htmlView, error) {
 	css, err := assets.ReadFile("assets/report.css")
 	if err != nil {
 		return nil, htmlView{}, fmt.Errorf("reports: html: %w", err)
@@ -94,7 +100,7 @@ func htmlPage(r *Report, journal []JournalEntry) (*template.Template, htmlView, 
 		Duration: r.Drill.Duration.Round(msRound).String(),
 		Phases:   phaseFacts(r), Measures: measureFacts(r),
 		Lost: lostWrites(r), LostText: lostText(r), Verdict: verdictText(r.Outcome),
-		Steps: stepFacts(r), Changes: changes(r),
+		Steps: stepFacts(r), Changes: changes(r), Files: files,
 	}
 	if !r.Drill.Started.IsZero() {
 		view.Started = r.Drill.Started.UTC().Format(time.RFC3339)
@@ -104,7 +110,11 @@ func htmlPage(r *Report, journal []JournalEntry) (*template.Template, htmlView, 
 		if v.Advisory && tone == "bad" {
 			tone = "warn"
 		}
-		view.Verifiers = append(view.Verifiers, htmlVerifier{Result: v, Tone: tone, EvidenceJSON: evidenceJSON(v.Evidence)})
+		hv := htmlVerifier{Result: v, Tone: tone, EvidenceJSON: evidenceJSON(v.Evidence)}
+		if v.Name == verify.NameLinearizability && slices.ContainsFunc(files, func(a Artifact) bool { return a.Path == "linearizability.html" }) {
+			hv.Link = "linearizability.html"
+		}
+		view.Verifiers = append(view.Verifiers, hv)
 	}
 	for _, e := range journal {
 		view.Journal = append(view.Journal, htmlEntry{At: r.offset(e.T), Kind: e.Kind, Msg: e.Msg, Fields: evidenceJSON(e.Fields)})

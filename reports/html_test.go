@@ -3,6 +3,8 @@ package reports_test
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,7 +45,7 @@ type page struct {
 func renderHTML(r *reports.Report, journal []reports.JournalEntry) page {
 	GinkgoHelper()
 	var b strings.Builder
-	Expect(reports.WriteHTML(&b, r, journal)).To(Succeed())
+	Expect(reports.WriteHTML(&b, r, journal, nil)).To(Succeed())
 	root, err := html.Parse(strings.NewReader(b.String()))
 	Expect(err).NotTo(HaveOccurred())
 	return page{raw: b.String(), root: root}
@@ -155,6 +157,71 @@ var _ = Describe("WriteHTML", func() {
 		Expect(kinds).NotTo(HaveKey("deploy deploy api v2 → v1"), "a rollback's deploy is marked by the rollback")
 	})
 
+	It("draws on the load's clock: the set-up before the load start is left out, earlier moments sit at the edge", func() {
+		r := realisticReport(60)
+		setup := 17 * time.Second
+		for i := range r.Windows {
+			r.Windows[i].Start += setup
+		}
+		for _, p := range []**time.Duration{&r.Phases.LoadStart, &r.Phases.FaultOnset, &r.Phases.TriggerFired,
+			&r.Phases.RollbackStart, &r.Phases.RollbackEnd, &r.Phases.Recovered, &r.Phases.LoadEnd} {
+			*p = dur(**p + setup)
+		}
+		for i := range r.Deploys {
+			r.Deploys[i].Start += setup
+		}
+		r.Deploys = append(r.Deploys, reports.Deploy{Service: "store", To: "v1", By: "timeline", Start: 3 * time.Second})
+		c := renderHTML(r, nil).chart()
+		Expect(c.Series[0].Points[0][0]).To(Equal(0.5), "the first window starts at the load start, not 17 s in")
+		Expect(c.End).To(BeNumerically("~", 60, 1))
+		kinds := map[string]float64{}
+		for _, m := range c.Marks {
+			kinds[m.Kind+" "+m.Label] = m.At
+		}
+		Expect(kinds).To(HaveKeyWithValue("rollback rollback start", 24.0), "t+24s, as the summary says")
+		Expect(kinds).To(HaveKeyWithValue("deploy deploy api v1 → v2", 18.0))
+		Expect(kinds).To(HaveKeyWithValue("deploy deploy store - → v1", -14.0), "during set-up: before the axis")
+	})
+
+	It("links every file of the drill folder, relative, and porcupine's page from its verifier", func() {
+		r := realisticReport(60)
+		dir := drillDir(r, realisticJournal(r))
+		for _, name := range []string{"logs/api-v1.log", "logs/api-v2.log", "linearizability.html", "history.jsonl", "notes.txt"} {
+			Expect(os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o700)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600)).To(Succeed())
+		}
+		_, err := reports.Render(dir)
+		Expect(err).NotTo(HaveOccurred())
+		raw, err := os.ReadFile(filepath.Join(dir, reports.HTMLFileName))
+		Expect(err).NotTo(HaveOccurred())
+		root, err := html.Parse(strings.NewReader(string(raw)))
+		Expect(err).NotTo(HaveOccurred())
+		p := page{raw: string(raw), root: root}
+
+		files := p.all("section", withID("files"))
+		Expect(files).To(HaveLen(1))
+		var hrefs []string
+		for n := range files[0].Descendants() {
+			if n.Type == html.ElementNode && n.Data == "a" {
+				hrefs = append(hrefs, attr(n, "href"))
+			}
+		}
+		Expect(hrefs).To(Equal([]string{"./report.json", "./summary.md", "./junit.xml", "./journal.jsonl", "./history.jsonl",
+			"./linearizability.html", "./logs/api-v1.log", "./logs/api-v2.log", "./notes.txt"}),
+			"faultdrill's own files first, in a fixed order; the page itself left out")
+		for _, h := range hrefs {
+			Expect(filepath.Join(dir, h)).To(BeAnExistingFile())
+		}
+		Expect(p.section("files")).To(ContainSubstring("every operation of the load"))
+		var links []string
+		for n := range p.all("section", withID("verifiers"))[0].Descendants() {
+			if n.Type == html.ElementNode && n.Data == "a" {
+				links = append(links, attr(n, "href"))
+			}
+		}
+		Expect(links).To(Equal([]string{"./linearizability.html"}))
+	})
+
 	It("downsamples a 100k-window drill with LTTB to at most ChartPoints per series, keeping its spike", func() {
 		r := realisticReport(10)
 		r.Windows = make([]load.Window, 100_000)
@@ -231,6 +298,6 @@ var _ = Describe("WriteHTML", func() {
 
 	It("returns the writer's error", func() {
 		boom := errors.New("disk full")
-		Expect(reports.WriteHTML(failingWriter{boom}, realisticReport(60), nil)).To(MatchError(ContainSubstring("disk full")))
+		Expect(reports.WriteHTML(failingWriter{boom}, realisticReport(60), nil, nil)).To(MatchError(ContainSubstring("disk full")))
 	})
 })

@@ -59,7 +59,12 @@ func Render(dir string, formats ...string) ([]string, error) {
 		case FormatJUnit:
 			path, err = writeFile(filepath.Join(dir, JUnitFileName), func(w io.Writer) error { return WriteJUnit(w, r) })
 		case FormatHTML:
-			path, err = writeFile(filepath.Join(dir, HTMLFileName), func(w io.Writer) error { return WriteHTML(w, r, journal) })
+			// Listed last, so that the files just rendered are linked.
+			var files []Artifact
+			if files, err = Artifacts(dir); err != nil {
+				return paths, err
+			}
+			path, err = writeFile(filepath.Join(dir, HTMLFileName), func(w io.Writer) error { return WriteHTML(w, r, journal, files) })
 		}
 		if err != nil {
 			return paths, err

@@ -169,7 +169,7 @@ func views(r *reports.Report) (verdictViews, error) {
 	}
 	v.junitProblems = doc.Failures + doc.Errors
 	var h bytes.Buffer
-	if err := reports.WriteHTML(&h, r, nil); err != nil {
+	if err := reports.WriteHTML(&h, r, nil, nil); err != nil {
 		return v, err
 	}
 	m := badgeRe.FindStringSubmatch(h.String())

@@ -8,10 +8,12 @@
   var svg = document.getElementById("chart");
   var data = JSON.parse(document.getElementById("chart-data").textContent);
   var series = data.series || [], shades = data.shades || [], marks = data.marks || [];
-  var W = 960, L = 64, R = 20, PH = 104, GAP = 34, ROW = 13, MAXROWS = 6;
+  var W = 960, L = 64, R = 20, PH = 104, GAP = 34, ROW = 13;
   var end = data.end > 0 ? data.end : 1;
 
-  function x(s) { return L + (W - L - R) * s / end; }
+  // x places a moment; the axis starts at the load start, so a moment
+  // before it (a deploy during set-up) is drawn at the left edge.
+  function x(s) { return L + (W - L - R) * Math.max(0, s) / end; }
   function el(name, attrs, parent, text) {
     var e = document.createElementNS(NS, name);
     Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -41,40 +43,37 @@
     for (var i = 0; i < steps.length; i++) { if (end / steps[i] <= 10) { return steps[i]; } }
     return Math.ceil(end / 10);
   }
-  function when(m) { return m.label + " at t+" + fmt(m.at) + "s"; }
+  function offset(s) { return (s < 0 ? "t" : "t+") + fmt(s) + "s"; }
+  function when(m) { return m.label + " at " + offset(m.at); }
 
-  // Labels: moments a few pixels apart share one; each goes in the first
-  // row of the band where it overlaps no other.
-  var labels = [];
-  marks.map(function (m) { return { at: m.at, kind: m.kind, label: m.label }; })
+  // Labels: one per moment and fault, never merged or cut short. Each is
+  // measured as the browser renders it and goes in the first row of the
+  // band where it overlaps no other label (it reads leftwards from its
+  // line when it would run off the right edge); the band grows as needed.
+  var labels = marks.map(function (m) { return { at: m.at, kind: m.kind, label: m.label }; })
     .concat(shades.map(function (s) { return { at: s.from, kind: "fault", label: s.label }; }))
-    .sort(function (a, b) { return a.at - b.at; })
-    .forEach(function (m) {
-      var last = labels[labels.length - 1];
-      if (last && x(m.at) - x(last.at) < 8) {
-        last.text += " · " + m.label;
-        last.all.push(m);
-        return;
-      }
-      labels.push({ at: m.at, kind: m.kind, text: m.label, all: [m] });
-    });
-  var rowEnds = [];
+    .sort(function (a, b) { return a.at - b.at; });
+  var rows = [];
   labels.forEach(function (l) {
-    l.text = l.text.length > 60 ? l.text.slice(0, 59) + "…" : l.text;
-    var mx = x(l.at), width = 6 * l.text.length + 10, row = 0;
-    while (row < rowEnds.length && row < MAXROWS - 1 && rowEnds[row] > mx) { row++; }
-    rowEnds[row] = mx + width;
+    var mx = x(l.at);
+    l.node = el("text", { "class": "mark-label " + l.kind, x: 0, y: 0 }, svg, l.label);
+    var width = l.node.getComputedTextLength ? l.node.getComputedTextLength() : 6 * l.label.length;
+    l.anchor = mx + 3 + width > W ? "end" : "start";
+    l.left = l.anchor === "end" ? mx - 3 - width : mx + 3;
+    l.right = l.left + width;
+    var row = 0;
+    while (row < rows.length && rows[row].some(function (o) { return l.left < o.right + 6 && o.left < l.right + 6; })) { row++; }
+    if (row === rows.length) { rows.push([]); }
+    rows[row].push(l);
     l.row = row;
-    l.anchor = mx + width > W ? "end" : "start";
   });
-  var BAND = 8 + ROW * Math.max(1, rowEnds.length);
+  var BAND = 8 + ROW * Math.max(1, rows.length);
   var plotTop = BAND + GAP, plotBottom = BAND + series.length * (PH + GAP);
   svg.setAttribute("viewBox", "0 0 " + W + " " + (plotBottom + 26));
-
   shades.forEach(function (s) {
     var r = el("rect", { "class": "shade", x: x(s.from), y: plotTop,
       width: Math.max(1, x(s.to) - x(s.from)), height: plotBottom - plotTop });
-    el("title", {}, r, "fault " + s.label + " from t+" + fmt(s.from) + "s to t+" + fmt(s.to) + "s");
+    el("title", {}, r, "fault " + s.label + " from " + offset(s.from) + " to " + offset(s.to));
   });
 
   var paths = 0;
@@ -111,11 +110,12 @@
   labels.forEach(function (l) {
     var mx = x(l.at), y = 12 + l.row * ROW;
     el("line", { "class": "mark " + l.kind, x1: mx, x2: mx, y1: y + 3, y2: plotTop - 4 });
-    var text = el("text", { "class": "mark-label " + l.kind, x: l.anchor === "end" ? mx - 3 : mx + 3, y: y,
-      "text-anchor": l.anchor }, svg, l.text);
-    el("title", {}, text, l.all.map(when).join("\n"));
+    l.node.setAttribute("x", l.anchor === "end" ? mx - 3 : mx + 3);
+    l.node.setAttribute("y", y);
+    l.node.setAttribute("text-anchor", l.anchor);
+    svg.appendChild(l.node);
+    el("title", {}, l.node, when(l));
   });
-
   var cursor = el("line", { "class": "cursor", x1: -10, x2: -10, y1: plotTop, y2: plotBottom, visibility: "hidden" });
   var readout = el("text", { "class": "readout", x: W - R, y: plotTop - 24, "text-anchor": "end" }, svg, "");
   function nearest(points, t) {
