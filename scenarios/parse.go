@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -31,7 +32,7 @@ func Load(path string) (*Scenario, error) {
 func Parse(path string, src []byte) (*Scenario, error) {
 	at, problems := check(path, src)
 	if len(problems) > 0 {
-		return nil, problems.err()
+		return nil, append(problems, leniently(path, src, at, problems)...).err()
 	}
 	// check has rejected duplicate keys already; allowing them here lets
 	// keys after a "<<" merge override the merged ones.
@@ -46,6 +47,33 @@ func Parse(path string, src []byte) (*Scenario, error) {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// leniently validates a scenario whose shape check found problems, so that
+// one run of validate reports them all: where the file still decodes with
+// its unknown keys ignored (a misspelt key, a key in the wrong place), the
+// problems semantic validation finds are returned too. Where it does not
+// (a node of the wrong shape), there is nothing sound to validate and it
+// returns none. A problem on a line that already has one of shape is its
+// consequence (a step whose only key is misspelt has no action) and is
+// left out.
+func leniently(path string, src []byte, at positions, shape Problems) Problems {
+	if at == nil {
+		return nil
+	}
+	var s Scenario
+	if err := yaml.UnmarshalWithOptions(src, &s, yaml.AllowDuplicateMapKey()); err != nil {
+		return nil
+	}
+	s.Path, s.Dir = path, absDir(path)
+	s.ApplyDefaults()
+	var out Problems
+	for _, p := range validate(&s, path, at) {
+		if !slices.ContainsFunc(shape, func(q Problem) bool { return q.Line == p.Line }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // check parses src and checks its shape against the Scenario type,

@@ -56,6 +56,24 @@ timeline:
 		}))
 	})
 
+	It("reports a misspelt key and the semantic problems of the rest of the file in one run", func() {
+		lines := problemLines(`apiVersion: faultdrill/v1
+metadata: {name: t, ownr: me}
+system:
+  services:
+    api: {initial: v1, versions: {v1: {command: [./api]}}}
+load:
+  target: web
+  duration: 10s
+  streams: [{name: r, rate: 1/s, path: r}]
+`)
+		Expect(lines).To(Equal([]string{
+			`s.yaml:2:21: unknown field "ownr" (did you mean "owner"?)`,
+			`s.yaml:7:11: load.target: service "web" is not defined; use one of: api`,
+			`s.yaml:9:40: load.streams[0].path: "r" must start with "/", such as "/r"`,
+		}), "not in two rounds: the structure, then the references")
+	})
+
 	It("reports all three problems of a file that does not decode", func() {
 		lines := problemLines(base + `rollback:
   triggers: [{metric: p99, above: 1y, windows: 3}]

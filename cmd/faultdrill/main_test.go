@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -92,6 +93,28 @@ load:
 		code, _, errOut = cli(ctx, "validate", filepath.Join(GinkgoT().TempDir(), "missing.yaml"))
 		Expect(code).To(Equal(exitInvalid))
 		Expect(errOut).To(ContainSubstring("missing.yaml"))
+	})
+
+	It("writes every problem as a GitHub Actions annotation on its line with --format github", func(ctx SpecContext) {
+		path := filepath.Join(GinkgoT().TempDir(), "bad, 100%.yaml")
+		Expect(os.WriteFile(path, []byte("apiVersion: faultdrill/v1\nmetadata: {name: x}\nnosuch: 1\nload: {duration: -1s}\n"), 0o600)).To(Succeed())
+		code, out, errOut := cli(ctx, "validate", "--format", "github", path, example)
+		Expect(code).To(Equal(exitInvalid))
+		Expect(errOut).To(BeEmpty())
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		Expect(len(lines)).To(BeNumerically(">=", 3), out)
+		escaped := strings.NewReplacer("%", "%25", ":", "%3A", ",", "%2C").Replace(path)
+		Expect(lines).To(ContainElement(MatchRegexp(`^::error file=%s,line=3,col=1::.*nosuch`, regexp.QuoteMeta(escaped))),
+			"the unknown key, on its line; the file name's ':' ',' and '%%' escaped")
+		Expect(lines).To(ContainElement(HavePrefix("::error file=" + escaped + ",line=4,")))
+		Expect(lines).To(ContainElement(example+": ok"), "the good file is still checked")
+		for _, l := range lines[:len(lines)-1] {
+			Expect(l).To(HavePrefix("::error file="))
+		}
+
+		code, _, errOut = cli(ctx, "validate", "--format", "sarif", example)
+		Expect(code).To(Equal(exitInvalid))
+		Expect(errOut).To(ContainSubstring("use text or github"))
 	})
 
 	It("plans the example with its defaults and absolute offsets, without running anything", func(ctx SpecContext) {

@@ -2,17 +2,25 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/faultdrill/faultdrill/scenarios"
 )
 
 func validate(_ context.Context, args []string, e env) int {
-	fs := newFlags("validate", "FILE...", "Check scenario files: every problem of every file is reported, one line each,\nas file:line:col: what is wrong.",
-		"faultdrill validate scenarios/examples/*.yaml", e.stderr)
+	fs := newFlags("validate", "FILE...", "Check scenario files: every problem of every file is reported, one line each,\nas file:line:col: what is wrong (--format github: as GitHub Actions annotations).",
+		"faultdrill validate --format github scenarios/examples/*.yaml", e.stderr)
+	format := fs.String("format", "text", "how problems are written: text (file:line:col: message, on stderr) or github (::error annotations, on stdout)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return flagExit(err)
+	}
+	if *format != "text" && *format != "github" {
+		fmt.Fprintf(e.stderr, "faultdrill validate: --format %q is unknown: use text or github.\n", *format)
+		return exitInvalid
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(e.stderr, "faultdrill validate: give at least one scenario file, e.g. faultdrill validate scenarios/examples/ledger-bad-release.yaml")
@@ -21,13 +29,44 @@ func validate(_ context.Context, args []string, e env) int {
 	code := exitPassed
 	for _, f := range files {
 		if _, err := scenarios.Load(f); err != nil {
-			fmt.Fprintln(e.stderr, err)
 			code = exitInvalid
+			if *format == "github" {
+				writeAnnotations(e.stdout, f, err)
+			} else {
+				fmt.Fprintln(e.stderr, err)
+			}
 			continue
 		}
 		fmt.Fprintf(e.stdout, "%s: ok\n", f)
 	}
 	return code
+}
+
+// writeAnnotations writes err as GitHub Actions workflow commands, one
+// "::error file=…,line=…,col=…::message" per problem, which a workflow run
+// shows on the lines of the file (and in a pull request's diff). An error
+// that is not about a line (an unreadable file) names the file alone.
+func writeAnnotations(w io.Writer, file string, err error) {
+	var problems scenarios.Problems
+	if !errors.As(err, &problems) {
+		fmt.Fprintf(w, "::error file=%s::%s\n", annotationProperty(file), annotationData(err.Error()))
+		return
+	}
+	for _, p := range problems {
+		fmt.Fprintf(w, "::error file=%s,line=%d,col=%d::%s\n", annotationProperty(p.File), p.Line, p.Col, annotationData(p.Message))
+	}
+}
+
+// annotationData escapes a workflow command's message as the Actions
+// runner unescapes it (%, CR and LF).
+func annotationData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// annotationProperty escapes a workflow command's property value: also
+// the ':' and ',' that separate properties.
+func annotationProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 func schema(_ context.Context, args []string, e env) int {
