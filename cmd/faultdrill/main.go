@@ -57,6 +57,7 @@ func commands() []command {
 		{"init", "write a commented starter scenario to edit", initScenario},
 		{"report", "render a drill folder's report again: Markdown, JUnit XML, HTML", report},
 		{"cleanup", "revert what killed drills left behind: faults, processes", cleanupDrills},
+		{"version", "print faultdrill's version, VCS revision and Go version", version},
 	}
 }
 
@@ -68,6 +69,9 @@ func run(ctx context.Context, args []string, e env) int {
 			return exitInvalid
 		}
 		return exitPassed
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		return version(ctx, nil, e)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
