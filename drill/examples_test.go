@@ -183,3 +183,80 @@ var _ = Describe("rollback drills from the bundled examples", func() {
 		Expect(rep.Outcome.Class).To(Equal(reports.ClassPassed), "%v", rep.Outcome.Reasons)
 	}, SpecTimeout(3*time.Minute))
 })
+
+var _ = Describe("the plan of every bundled example", func() {
+	// stepKind names the kind of a timeline step as the report does.
+	stepKind := func(st scenarios.Step) string {
+		switch {
+		case st.Deploy != nil:
+			return "deploy"
+		case st.Inject != nil:
+			return "inject"
+		case st.Partition != nil:
+			return "partition"
+		case st.Snapshot != nil:
+			return "snapshot"
+		case st.Action != nil:
+			return "action"
+		case st.Heal != "":
+			return "heal"
+		}
+		return "wait"
+	}
+	DescribeTable("is what a real run of it does: the same verifiers in the same order, the same steps and rollback actions",
+		func(ctx SpecContext, name string) {
+			sc := example(name)
+			rep := runScenario(ctx, sc, drill.Options{})
+
+			var planned, ran []string
+			for _, v := range drill.PlanVerifiers(sc) {
+				planned = append(planned, v.Name)
+			}
+			for _, v := range rep.Verifiers {
+				ran = append(ran, v.Name)
+			}
+			Expect(ran).To(Equal(planned))
+
+			var kinds, ranKinds []string
+			for _, st := range sc.Timeline {
+				kinds = append(kinds, stepKind(st))
+			}
+			for _, st := range rep.Steps {
+				ranKinds = append(ranKinds, st.Kind)
+			}
+			Expect(ranKinds).To(Equal(kinds))
+
+			if len(rep.Actions) > 0 {
+				plan := sc.Rollback.Plan
+				if len(plan) == 0 {
+					var deployed []string
+					for _, st := range sc.Timeline {
+						if st.Deploy != nil {
+							deployed = append(deployed, st.Deploy.Service)
+						}
+					}
+					plan = rollback.DefaultPlan(deployed)
+				}
+				var want, got []string
+				for _, a := range plan {
+					want = append(want, string(a.Action)+" "+a.Service)
+				}
+				for _, a := range rep.Actions {
+					got = append(got, string(a.Action)+" "+a.Service)
+				}
+				Expect(got).To(Equal(want))
+			}
+			if sc.Rollback.Approval != nil && rep.Phases.TriggerFired != nil {
+				Expect(rep.Approval).NotTo(BeNil(), "the planned approval was asked")
+			}
+		},
+		Entry(nil, "ledger-bad-release.yaml"),
+		Entry(nil, "ledger-good-release.yaml"),
+		Entry(nil, "ledger-kv.yaml"),
+		Entry(nil, "ledger-partition.yaml"),
+		Entry(nil, "ledger-approval.yaml"),
+		Entry(nil, "ledger-flag-rollback.yaml"),
+		Entry(nil, "ledger-migration-restore.yaml"),
+	)
+})
+

@@ -76,34 +76,45 @@ func (r *run) verify(ctx context.Context, before map[string]invariantValue) {
 	r.report.Verifiers = results
 }
 
-// checks lists the verifiers the scenario asks for.
+// checks lists the verifiers the scenario asks for (PlanVerifiers), each
+// with what it runs; the key-value ones only when the load recorded
+// key-value operations.
 func (r *run) checks(ctx context.Context, before map[string]invariantValue) []verify.Check {
 	spec := r.sc.Verify
 	ops := r.history.Ops
 	base, _ := r.targetURL()
-	var checks []verify.Check
-	add := func(name string, stage verify.Stage, needs []string, run func(context.Context) verify.Result) {
-		checks = append(checks, verify.Check{Name: name, Stage: stage, Needs: needs, Run: run})
-	}
-	checks = append(checks, verify.Assume(r.loadMeaningful()))
-	meaningful := []string{verify.NameLoadRate}
-
-	if spec.Durability.Enabled() {
-		d := spec.Durability
-		r.mu.Lock()
-		d.ExpectedLossAfter = r.restored
-		r.mu.Unlock()
-		add(verify.NameDurability, verify.Integrity, nil, func(ctx context.Context) verify.Result {
+	runs := map[string]func(context.Context) verify.Result{
+		verify.NameDurability: func(ctx context.Context) verify.Result {
+			d := spec.Durability
+			r.mu.Lock()
+			d.ExpectedLossAfter = r.restored
+			r.mu.Unlock()
 			return verify.Durability(ctx, base, d, ops, r.sc.Objectives.RPO)
-		})
-	}
-	if spec.Duplicates.Enabled() {
-		add(verify.NameDuplicates, verify.Integrity, nil, func(ctx context.Context) verify.Result {
+		},
+		verify.NameDuplicates: func(ctx context.Context) verify.Result {
 			return verify.Duplicates(ctx, base, spec.Duplicates, ops)
-		})
+		},
+		nameIdempotent: r.idempotencyCheck,
+		verify.NameLinearizability: func(context.Context) verify.Result {
+			return verify.Linearizable(ops, spec.Linearizability.Timeout, filepath.Join(r.dir, "linearizability.html"))
+		},
+		verify.NameHealth: func(ctx context.Context) verify.Result {
+			return verify.Health(ctx, r.healthEndpoints(), spec.Health.Timeout)
+		},
+		verify.NameSLO: func(context.Context) verify.Result {
+			from, to := r.afterRecoveryWindow()
+			return verify.SLO(r.history.Windows, from, to, spec.SLO, r.report.Baseline)
+		},
+		verify.NameStaleReads: func(context.Context) verify.Result {
+			from, _ := r.afterRecoveryWindow()
+			return verify.StaleReads(ops, from)
+		},
+		verify.NameMixedVersions: func(context.Context) verify.Result {
+			return verify.MixedVersions(ops, spec.MixedVersions)
+		},
 	}
 	for _, inv := range spec.Invariants {
-		add(verify.InvariantPrefix+inv.Name, verify.Integrity, nil, func(ctx context.Context) verify.Result {
+		runs[verify.InvariantPrefix+inv.Name] = func(ctx context.Context) verify.Result {
 			inv, err := r.expandInvariant(inv)
 			var after string
 			if err == nil {
@@ -114,38 +125,18 @@ func (r *run) checks(ctx context.Context, before map[string]invariantValue) []ve
 				err = fmt.Errorf("before the drill: %w", b.err)
 			}
 			return verify.CheckInvariant(inv, b.value, after, err)
-		})
-	}
-	if r.sc.Rollback.VerifyIdempotent {
-		add(nameIdempotent, verify.Integrity, nil, r.idempotencyCheck)
+		}
 	}
 	hasKV := hasKeyValueOps(ops)
-	if hasKV && !spec.Linearizability.Disabled {
-		add(verify.NameLinearizability, verify.Integrity, meaningful, func(context.Context) verify.Result {
-			return verify.Linearizable(ops, spec.Linearizability.Timeout, filepath.Join(r.dir, "linearizability.html"))
-		})
-	}
-	if !spec.Health.Disabled {
-		add(verify.NameHealth, verify.Others, nil, func(ctx context.Context) verify.Result {
-			return verify.Health(ctx, r.healthEndpoints(), spec.Health.Timeout)
-		})
-	}
-	if spec.SLO.Enabled() {
-		from, to := r.afterRecoveryWindow()
-		add(verify.NameSLO, verify.Others, meaningful, func(context.Context) verify.Result {
-			return verify.SLO(r.history.Windows, from, to, spec.SLO, r.report.Baseline)
-		})
-	}
-	if hasKV && !spec.StaleReads.Disabled {
-		from, _ := r.afterRecoveryWindow()
-		add(verify.NameStaleReads, verify.Others, nil, func(context.Context) verify.Result {
-			return verify.StaleReads(ops, from)
-		})
-	}
-	if !spec.MixedVersions.Disabled {
-		add(verify.NameMixedVersions, verify.Others, nil, func(context.Context) verify.Result {
-			return verify.MixedVersions(ops, spec.MixedVersions)
-		})
+	var checks []verify.Check
+	for _, v := range PlanVerifiers(r.sc) {
+		switch {
+		case v.Name == verify.NameLoadRate:
+			checks = append(checks, verify.Assume(r.loadMeaningful()))
+		case v.KeyValue && !hasKV:
+		default:
+			checks = append(checks, verify.Check{Name: v.Name, Stage: v.Stage, Needs: v.Needs, Run: runs[v.Name]})
+		}
 	}
 	return checks
 }
@@ -155,20 +146,11 @@ func (r *run) checks(ctx context.Context, before map[string]invariantValue) []ve
 // runs out is a timeout, which fails the drill as unverified.
 const verifyTimeout = 5 * time.Minute
 
-// nameIdempotent names the check of the rollback's idempotency, which the
-// engine itself provides.
-const nameIdempotent = "rollback-idempotent"
-
 // advisory lists the verifiers the scenario made advisory, by result name.
 func (r *run) advisory() map[string]bool {
-	v := r.sc.Verify
-	adv := map[string]bool{
-		verify.NameHealth: v.Health.Advisory, verify.NameDurability: v.Durability.Advisory, verify.NameSLO: v.SLO.Advisory,
-		verify.NameDuplicates: v.Duplicates.Advisory, verify.NameLinearizability: v.Linearizability.Advisory,
-		verify.NameStaleReads: v.StaleReads.Advisory, verify.NameMixedVersions: v.MixedVersions.Advisory,
-	}
-	for _, inv := range v.Invariants {
-		adv[verify.InvariantPrefix+inv.Name] = inv.Advisory
+	adv := map[string]bool{}
+	for _, v := range PlanVerifiers(r.sc) {
+		adv[v.Name] = v.Advisory
 	}
 	return adv
 }

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/faultdrill/faultdrill/drill"
+	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
+	"github.com/faultdrill/faultdrill/verify"
 )
 
 func plan(_ context.Context, args []string, e env) int {
@@ -67,6 +71,12 @@ func writePlan(w io.Writer, sc *scenarios.Scenario) {
 		}
 		fmt.Fprintf(w, "  link %s: %s → %s through toxiproxy\n", l.Name, l.From, to)
 	}
+	if len(sc.Setup) > 0 {
+		fmt.Fprintln(w, "\nset-up, once every service is healthy and before the load:")
+		for i, a := range sc.Setup {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, describeAction(a))
+		}
+	}
 	target := sc.Load.Target
 	if sc.Load.Port != "" {
 		target += " port " + sc.Load.Port
@@ -97,13 +107,7 @@ func writePlan(w io.Writer, sc *scenarios.Scenario) {
 	}
 	fmt.Fprintf(w, "  t+%-7s load ends, faults healed, verifiers run\n", sc.Load.Duration)
 	writeRollbackPlan(w, sc)
-	fmt.Fprintln(w, "\nverifiers:")
-	if !sc.Verify.Health.Disabled {
-		fmt.Fprintf(w, "  health     every service's health endpoint answers 2xx (timeout %s)\n", orDefault(sc.Verify.Health.Timeout, "10s"))
-	}
-	if d := sc.Verify.Durability; !d.Read.IsZero() {
-		fmt.Fprintf(w, "  durability every acknowledged write is read back with %s (%d at once)\n", d.Read, d.Concurrency)
-	}
+	writeVerifierPlan(w, sc)
 	o := sc.Objectives
 	fmt.Fprintf(w, "\nobjectives: RTO %s from %s, RPO %d lost writes, SLO error rate ≤ %s", o.RTO, o.RTOFrom, o.RPO, o.SLO.ErrorRate)
 	if o.SLO.P99 > 0 {
@@ -115,11 +119,75 @@ func writePlan(w io.Writer, sc *scenarios.Scenario) {
 		h.LagTolerance, h.StepTolerance)
 }
 
+// writeVerifierPlan prints the verifiers a drill runs, in the order it
+// runs them (drill.PlanVerifiers, the list the drill itself uses).
+func writeVerifierPlan(w io.Writer, sc *scenarios.Scenario) {
+	fmt.Fprintln(w, "\nverifiers, in the order they run:")
+	planned := drill.PlanVerifiers(sc)
+	width := 0
+	for _, v := range planned {
+		width = max(width, len(v.Name))
+	}
+	for _, v := range planned {
+		var notes []string
+		if v.Advisory {
+			notes = append(notes, "advisory: warns, decides nothing")
+		}
+		if len(v.Needs) > 0 {
+			notes = append(notes, "skipped unless "+strings.Join(v.Needs, ", ")+" succeeds")
+		}
+		what := verifierText(sc, v.Name)
+		if len(notes) > 0 {
+			what += " (" + strings.Join(notes, "; ") + ")"
+		}
+		fmt.Fprintf(w, "  %-*s  %-11s %s\n", width, v.Name, v.Stage, what)
+	}
+}
+
+// verifierText says what a verifier checks, with the scenario's settings.
+func verifierText(sc *scenarios.Scenario, name string) string {
+	spec := sc.Verify
+	switch {
+	case name == verify.NameLoadRate:
+		return "the load reached its rate before the first fault (else the drill is void)"
+	case name == verify.NameDurability:
+		d := spec.Durability
+		if d.Read.IsZero() {
+			return fmt.Sprintf("every acknowledged write is in the list %s", d.List)
+		}
+		return fmt.Sprintf("every acknowledged write is read back with %s (%d at once)", d.Read, d.Concurrency)
+	case name == verify.NameDuplicates:
+		return "no write was applied twice"
+	case strings.HasPrefix(name, verify.InvariantPrefix):
+		return "the invariant holds after the drill"
+	case name == verify.NameLinearizability:
+		return "the history of reads and writes is linearizable (porcupine, timeout " + orDefault(spec.Linearizability.Timeout, "default") + ")"
+	case name == verify.NameHealth:
+		return "every service's health endpoint answers 2xx (timeout " + orDefault(spec.Health.Timeout, "10s") + ")"
+	case name == verify.NameSLO:
+		return "the windows after the recovery meet the SLO"
+	case name == verify.NameStaleReads:
+		return "no read after the recovery returned an overwritten value"
+	case name == verify.NameMixedVersions:
+		return "the versions that answered are the ones expected"
+	case name == "rollback-idempotent":
+		return "the rollback plan run twice leaves the same state"
+	}
+	return ""
+}
+
 func writeRollbackPlan(w io.Writer, sc *scenarios.Scenario) {
 	rb := sc.Rollback
 	fmt.Fprintf(w, "\nrollback (enabled %t):\n", rb.IsEnabled())
 	for _, t := range rb.Triggers {
 		fmt.Fprintf(w, "  trigger %q held for %s\n", rollback.TriggerName(t), t.For)
+	}
+	if a := rb.Approval; a != nil {
+		timeout := a.Timeout
+		if timeout <= 0 {
+			timeout = rollback.DefaultApprovalTimeout
+		}
+		fmt.Fprintf(w, "  approval by %s before the plan runs (no decision within %s: not approved)\n", cmp.Or(a.Role, "the rollback owner"), timeout)
 	}
 	actions := rb.Plan
 	if len(actions) == 0 {
@@ -135,8 +203,41 @@ func writeRollbackPlan(w io.Writer, sc *scenarios.Scenario) {
 		fmt.Fprintln(w, "  plan:")
 	}
 	for i, a := range actions {
-		fmt.Fprintf(w, "    %d. %s %s\n", i+1, a.Action, a.Service)
+		fmt.Fprintf(w, "    %d. %s\n", i+1, describeAction(a))
 	}
+	if rb.VerifyIdempotent {
+		fmt.Fprintln(w, "  then the plan runs a second time, to prove it idempotent")
+	}
+}
+
+// describeAction says what an action does, without its headers or body
+// (which may hold secrets).
+func describeAction(a rollback.ActionSpec) string {
+	d := string(a.Action)
+	if a.Name != "" {
+		d += " " + a.Name + ":"
+	}
+	if a.Service != "" {
+		d += " " + a.Service
+	}
+	switch {
+	case a.URL != "":
+		d += " " + strings.TrimSpace(a.Method+" "+a.URL)
+		if a.Status != 0 {
+			d += fmt.Sprintf(" (expects %d)", a.Status)
+		}
+	case len(a.Command) > 0:
+		d += " " + strings.Join(a.Command, " ")
+	case a.Snapshot != "":
+		d += " from snapshot " + a.Snapshot
+	}
+	if a.Retries > 0 {
+		d += fmt.Sprintf(", %d retries", a.Retries)
+	}
+	if a.Optional {
+		d += ", optional"
+	}
+	return d
 }
 
 func describeStep(st scenarios.Step) string {
@@ -153,6 +254,12 @@ func describeStep(st scenarios.Step) string {
 			d += ", healed after " + f.Duration.String()
 		}
 		return d + ")"
+	case st.Partition != nil:
+		return describePartition(*st.Partition)
+	case st.Snapshot != nil:
+		return fmt.Sprintf("snapshot %s's data as %q", st.Snapshot.Service, cmp.Or(st.Snapshot.Name, st.Snapshot.Service))
+	case st.Action != nil:
+		return "action " + describeAction(*st.Action)
 	case st.Heal != "":
 		return "heal " + st.Heal
 	case st.Wait > 0:
@@ -166,4 +273,22 @@ func orDefault(d time.Duration, def string) string {
 		return def
 	}
 	return d.String()
+}
+
+// describePartition says where a partition cuts and for how long.
+func describePartition(p faults.PartitionSpec) string {
+	var cut string
+	switch {
+	case p.Isolate != "":
+		cut = "isolate " + p.Isolate + " from every peer"
+	case len(p.Split) == 2:
+		cut = fmt.Sprintf("split [%s] from [%s]", strings.Join(p.Split[0], ", "), strings.Join(p.Split[1], ", "))
+	default:
+		cut = "cut " + strings.Join(p.Between, " from ")
+	}
+	d := fmt.Sprintf("partition %s: %s (mode %s", p.Name, cut, p.Mode)
+	if p.Duration > 0 {
+		d += ", healed after " + p.Duration.String()
+	}
+	return d + ")"
 }
