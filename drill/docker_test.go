@@ -338,7 +338,7 @@ rollback:
 		DeferCleanup(func() { _ = run.Process.Kill() })
 		var dir string
 		Eventually(func(g Gomega) {
-			dirs, _ := filepath.Glob(filepath.Join(out, "*"))
+			dirs, _ := filepath.Glob(filepath.Join(out, "*-*")) // drill folders, not the latest link
 			g.Expect(dirs).To(HaveLen(1))
 			dir = dirs[0]
 			g.Expect(journalOf(dir)).To(ContainSubstring(`"fault.inject"`))

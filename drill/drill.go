@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,8 +31,13 @@ import (
 
 // Options tune one run of a scenario.
 type Options struct {
-	// OutDir is the folder drill folders are created in (default "drills").
+	// OutDir is the folder drill folders are created in (default "drills");
+	// its "latest" link names the newest.
 	OutDir string
+	// Dir, when set, is the drill folder itself, for a CI job that must
+	// know where the report is: created when missing, refused when it
+	// holds anything (ErrDirNotEmpty). OutDir is then not used.
+	Dir string
 	// Seed seeds every random choice of the drill (request ids); 0 picks one
 	// at random. The seed used is written in the report.
 	Seed uint64
@@ -135,12 +141,9 @@ func newRun(ctx context.Context, sc *scenarios.Scenario, opts Options) (*run, er
 	default:
 		return nil, fmt.Errorf("drill: runtime %q: %w (use runtime: process or docker)", sc.System.Runtime, ErrUnsupportedRuntime)
 	}
-	dir, err := filepath.Abs(filepath.Join(opts.OutDir, id))
+	dir, err := makeDrillDir(opts, id)
 	if err != nil {
-		return nil, fmt.Errorf("drill: %w", err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("drill: create the drill folder: %w", err)
+		return nil, err
 	}
 	lock, err := cleanup.WriteLock(dir)
 	if err != nil {
@@ -357,3 +360,70 @@ func keepScenario(path, dir string) (string, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// ErrDirNotEmpty means Options.Dir holds files already: a drill folder
+// holds one drill.
+var ErrDirNotEmpty = errors.New("the drill folder is not empty")
+
+// LatestLink is the link in Options.OutDir to the newest drill folder.
+const LatestLink = "latest"
+
+// makeDrillDir creates the drill folder: Options.Dir exactly, or a new
+// folder named id in Options.OutDir, which "latest" then points at.
+func makeDrillDir(opts Options, id string) (string, error) {
+	if opts.Dir != "" {
+		dir, err := filepath.Abs(opts.Dir)
+		if err != nil {
+			return "", fmt.Errorf("drill: %w", err)
+		}
+		if err := CheckDir(dir); err != nil {
+			return "", err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", fmt.Errorf("drill: create the drill folder: %w", err)
+		}
+		return dir, nil
+	}
+	dir, err := filepath.Abs(filepath.Join(opts.OutDir, id))
+	if err != nil {
+		return "", fmt.Errorf("drill: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("drill: create the drill folder: %w", err)
+	}
+	if err := pointLatest(filepath.Dir(dir), id); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// CheckDir returns ErrDirNotEmpty, wrapped with the folder's name, when
+// dir exists and holds anything; nil when it is missing or empty.
+func CheckDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("drill: %w", err)
+	case len(entries) > 0:
+		return fmt.Errorf("drill: %s: %w (it holds %s); give a new or empty folder", dir, ErrDirNotEmpty, entries[0].Name())
+	}
+	return nil
+}
+
+// pointLatest makes out/latest a relative link to the drill folder id,
+// replacing it atomically (a new link renamed over the old), so a reader
+// never finds it missing.
+func pointLatest(out, id string) error {
+	// No '-' in the temporary name: drill folders are the names with one.
+	tmp := filepath.Join(out, fmt.Sprintf(".%s.%d.%d", LatestLink, os.Getpid(), time.Now().UnixNano()))
+	if err := os.Symlink(id, tmp); err != nil {
+		return fmt.Errorf("drill: link %s: %w", LatestLink, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(out, LatestLink)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("drill: link %s: %w", LatestLink, err)
+	}
+	return nil
+}

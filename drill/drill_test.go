@@ -160,7 +160,7 @@ var _ = Describe("a drill on the process runtime", func() {
 			// Interrupt once the latency fault is in place: wait on the
 			// journal, not on the clock.
 			Eventually(func() string {
-				journals, _ := filepath.Glob(filepath.Join(out, "*", drill.JournalFile))
+				journals, _ := filepath.Glob(filepath.Join(out, "*-*", drill.JournalFile))
 				if len(journals) != 1 {
 					return ""
 				}

@@ -139,10 +139,10 @@ var _ = Describe("rollback drills from the bundled examples", func() {
 			defer GinkgoRecover()
 			// Corrupt the snapshot once it is taken, before the planned rollback.
 			Eventually(func() []string {
-				m, _ := filepath.Glob(filepath.Join(out, "*", "snapshots", "*", "data", "*.db"))
+				m, _ := filepath.Glob(filepath.Join(out, "*-*", "snapshots", "*", "data", "*.db"))
 				return m
 			}).WithTimeout(30 * time.Second).WithPolling(100 * time.Millisecond).ShouldNot(BeEmpty())
-			m, _ := filepath.Glob(filepath.Join(out, "*", "snapshots", "*", "data", "*.db"))
+			m, _ := filepath.Glob(filepath.Join(out, "*-*", "snapshots", "*", "data", "*.db"))
 			f, err := os.OpenFile(m[0], os.O_RDWR, 0)
 			Expect(err).NotTo(HaveOccurred())
 			_, err = f.WriteAt([]byte("corrupt"), 200)
@@ -259,4 +259,3 @@ var _ = Describe("the plan of every bundled example", func() {
 		Entry(nil, "ledger-migration-restore.yaml"),
 	)
 })
-

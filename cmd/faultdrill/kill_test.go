@@ -76,7 +76,7 @@ var _ = Describe("a harness killed with SIGKILL in the middle of a drill", func(
 
 		var journal string
 		Eventually(func() bool {
-			matches, _ := filepath.Glob(filepath.Join(out, "*", "journal.jsonl"))
+			matches, _ := filepath.Glob(filepath.Join(out, "*-*", "journal.jsonl"))
 			if len(matches) != 1 {
 				return false
 			}

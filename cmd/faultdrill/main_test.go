@@ -147,7 +147,7 @@ load:
 		}
 		Expect(stderr).To(ContainSubstring("trigger.fired"), "live progress goes to stderr")
 
-		matches, err := filepath.Glob(filepath.Join(out, "*", reports.FileName))
+		matches, err := filepath.Glob(filepath.Join(out, "*-*", reports.FileName))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(matches).To(HaveLen(1))
 		Expect(stdout).To(ContainSubstring(matches[0]))
@@ -189,9 +189,12 @@ var _ = Describe("faultdrill report and cleanup", func() {
 		out := GinkgoT().TempDir()
 		code, stdout, stderr := cli(ctx, "run", "--quiet", example, "--var", "ledger="+ledgerBin, "--out", out, "--seed", "5")
 		Expect(code).To(Equal(exitPassed), stdout+stderr)
-		dirs, err := filepath.Glob(filepath.Join(out, "*"))
+		dirs, err := filepath.Glob(filepath.Join(out, "ledger-bad-release-*"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(dirs).To(HaveLen(1))
+		latest, err := os.Readlink(filepath.Join(out, "latest"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(latest).To(Equal(filepath.Base(dirs[0])), "latest names the newest drill, relative to --out")
 		for _, f := range []string{"summary.md", "junit.xml", "report.html"} {
 			Expect(os.Remove(filepath.Join(dirs[0], f))).To(Succeed(), "every run renders "+f)
 		}
@@ -210,5 +213,45 @@ var _ = Describe("faultdrill report and cleanup", func() {
 		code, stdout, _ = cli(ctx, "cleanup", out)
 		Expect(code).To(Equal(exitPassed))
 		Expect(stdout).To(ContainSubstring("1 drill(s) scanned, 0 still running, 0 fault(s) reverted"))
+	}, SpecTimeout(2*time.Minute))
+})
+
+var _ = Describe("faultdrill run for a CI job", func() {
+	It("writes exactly into --report-dir, prints one JSON verdict with --json, and refuses a folder that holds files", func(ctx SpecContext) {
+		dir := filepath.Join(GinkgoT().TempDir(), "drill-report")
+		code, stdout, stderr := cli(ctx, "run", "--quiet", "--json", "--report-dir", dir, example, "--var", "ledger="+ledgerBin, "--seed", "7")
+		Expect(code).To(Equal(exitPassed), stdout+stderr)
+		for _, f := range []string{"report.json", "summary.md", "junit.xml", "report.html", "journal.jsonl"} {
+			Expect(filepath.Join(dir, f)).To(BeARegularFile())
+		}
+		Expect(strings.Count(strings.TrimSpace(stdout), "\n")).To(BeZero(), "one line: "+stdout)
+		var v struct {
+			Scenario, Status, Class, Folder, Report string
+			ExitCode, PassScore                     int
+			Score                                   *int
+			Reasons                                 []string
+			Measures                                struct{ LostWrites *int }
+			Load                                    struct{ Ops, Acknowledged int }
+		}
+		Expect(json.Unmarshal([]byte(stdout), &v)).To(Succeed())
+		rep, err := reports.Read(filepath.Join(dir, reports.FileName))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(v.Status).To(Equal(string(rep.Status)))
+		Expect(v.Class).To(Equal(string(rep.Outcome.Class)))
+		Expect(v.ExitCode).To(Equal(code))
+		Expect(v.Score).To(HaveValue(Equal(rep.Score.Value)))
+		Expect(v.Reasons).To(BeEmpty())
+		Expect(v.Measures.LostWrites).To(HaveValue(BeZero()), "durability read every write back")
+		Expect(v.Load.Acknowledged).To(Equal(rep.Load.Acknowledged))
+		Expect(v.Load.Ops).To(BeNumerically(">", 0))
+		Expect(v.Folder).To(Equal(rep.Drill.Dir))
+		abs, err := filepath.Abs(dir)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(v.Folder).To(Equal(abs))
+
+		code, stdout, stderr = cli(ctx, "run", "--quiet", "--report-dir", dir, example, "--var", "ledger="+ledgerBin)
+		Expect(code).To(Equal(exitInvalid))
+		Expect(stdout).To(BeEmpty())
+		Expect(stderr).To(ContainSubstring("give a new or empty folder"))
 	}, SpecTimeout(2*time.Minute))
 })

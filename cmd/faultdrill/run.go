@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/faults"
@@ -19,7 +21,9 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		"trigger, verify, and write report.json, journal.jsonl and history.jsonl to a new\ndrill folder. "+
 		"Progress goes to stderr, the summary to stdout.",
 		"faultdrill run --seed 42 scenarios/examples/ledger-bad-release.yaml", e.stderr)
-	out := fs.String("out", "drills", "folder in which the drill folder is created")
+	out := fs.String("out", "drills", "folder in which the drill folder is created; its link latest names the newest")
+	reportDir := fs.String("report-dir", "", "write the drill folder exactly here (new or empty), instead of a new folder in --out")
+	asJSON := fs.Bool("json", false, "print the verdict and key measures as one JSON object on stdout, instead of the summary")
 	seed := fs.Uint64("seed", 0, "seed for every random choice (0 picks one; the seed used is in the report)")
 	quiet := fs.Bool("quiet", false, "no live progress")
 	approve := fs.String("approve", "prompt", "rollbacks that need approval: prompt (ask on the terminal; automatic when there is none) or auto")
@@ -52,7 +56,13 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", *approve)
 		return exitInvalid
 	}
-	opts := drill.Options{OutDir: *out, Seed: *seed, Vars: vars, Toxiproxy: *toxiproxy}
+	if *reportDir != "" {
+		if err := drill.CheckDir(*reportDir); err != nil {
+			fmt.Fprintf(e.stderr, "faultdrill run: --report-dir: %v\n", err)
+			return exitInvalid
+		}
+	}
+	opts := drill.Options{OutDir: *out, Dir: *reportDir, Seed: *seed, Vars: vars, Toxiproxy: *toxiproxy}
 	if *approve == "prompt" && e.stdin != nil {
 		opts.Prompt = &drill.Prompt{In: e.stdin, Out: e.stderr}
 	}
@@ -71,7 +81,11 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	if err != nil && rep.Status != reports.Interrupted {
 		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
 	}
-	writeSummary(e.stdout, rep)
+	if *asJSON {
+		writeVerdictJSON(e.stdout, rep)
+	} else {
+		writeSummary(e.stdout, rep)
+	}
 	if errors.Is(err, sut.ErrBadSpec) {
 		// A service the runtime cannot run as written (--runtime overrides
 		// the runtime the scenario was validated for).
@@ -82,4 +96,48 @@ func runDrill(ctx context.Context, args []string, e env) int {
 
 func writeSummary(w io.Writer, rep *reports.Report) {
 	_ = reports.WriteSummary(w, rep, rep.Drill.Dir+"/"+reports.FileName)
+}
+
+// verdictJSON is what run --json prints: the verdict and the measures a
+// script gates on, durations in nanoseconds like report.json. A measure
+// that was not taken is absent (lostWrites absent is "not checked", never
+// 0).
+type verdictJSON struct {
+	Scenario  string           `json:"scenario"`
+	Status    reports.Status   `json:"status"`
+	Class     reports.Class    `json:"class"`
+	ExitCode  int              `json:"exitCode"`
+	Score     *int             `json:"score,omitempty"`
+	PassScore int              `json:"passScore"`
+	Reasons   []string         `json:"reasons"`
+	Warnings  []string         `json:"warnings"`
+	Measures  reports.Measures `json:"measures"`
+	Load      struct {
+		Ops           int `json:"ops"`
+		Acknowledged  int `json:"acknowledged"`
+		Failed        int `json:"failed"`
+		Indeterminate int `json:"indeterminate"`
+	} `json:"load"`
+	Folder string `json:"folder"`
+	Report string `json:"report"`
+}
+
+// writeVerdictJSON prints rep's verdict as one JSON object and a newline.
+func writeVerdictJSON(w io.Writer, rep *reports.Report) {
+	v := verdictJSON{
+		Scenario: rep.Drill.Scenario, Status: rep.Status, Class: rep.Outcome.Class, ExitCode: rep.Outcome.Class.ExitCode(),
+		PassScore: rep.Score.PassScore, Reasons: rep.Outcome.Reasons, Warnings: rep.Outcome.Warnings,
+		Measures: rep.Measures, Folder: rep.Drill.Dir, Report: filepath.Join(rep.Drill.Dir, reports.FileName),
+	}
+	if !rep.Score.NoData {
+		v.Score = &rep.Score.Value
+	}
+	if v.Reasons == nil {
+		v.Reasons = []string{}
+	}
+	if v.Warnings == nil {
+		v.Warnings = []string{}
+	}
+	v.Load.Ops, v.Load.Acknowledged, v.Load.Failed, v.Load.Indeterminate = rep.Load.Ops, rep.Load.Acknowledged, rep.Load.Failed, rep.Load.Indeterminate
+	_ = json.NewEncoder(w).Encode(v)
 }

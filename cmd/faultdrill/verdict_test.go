@@ -52,7 +52,7 @@ func runScenario(ctx context.Context, scenario string, args ...string) drillRun 
 	out := GinkgoT().TempDir()
 	all := append([]string{"run", "--quiet", "--out", out, "--var", "ledger=" + ledgerBin}, args...)
 	code, stdout, stderr := cli(ctx, append(all, scenario)...)
-	dirs, err := filepath.Glob(filepath.Join(out, "*", reports.FileName))
+	dirs, err := filepath.Glob(filepath.Join(out, "*-*", reports.FileName))
 	Expect(err).NotTo(HaveOccurred())
 	Expect(dirs).To(HaveLen(1), stdout+stderr)
 	rep, err := reports.Read(dirs[0])
@@ -178,7 +178,7 @@ var _ = Describe("a drill whose toxiproxy fails it", Ordered, func() {
 					return
 				case <-tick.C:
 				}
-				matches, _ := filepath.Glob(filepath.Join(out, "*", "journal.jsonl"))
+				matches, _ := filepath.Glob(filepath.Join(out, "*-*", "journal.jsonl"))
 				for _, m := range matches {
 					for _, e := range readJournal(m) {
 						if e.Kind == "load.start" {
@@ -255,7 +255,7 @@ verify:
 // readOnlyReport reads the report of the one drill folder in out.
 func readOnlyReport(out string) *reports.Report {
 	GinkgoHelper()
-	paths, err := filepath.Glob(filepath.Join(out, "*", reports.FileName))
+	paths, err := filepath.Glob(filepath.Join(out, "*-*", reports.FileName))
 	Expect(err).NotTo(HaveOccurred())
 	Expect(paths).To(HaveLen(1))
 	rep, err := reports.Read(paths[0])
