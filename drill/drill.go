@@ -58,6 +58,9 @@ type Options struct {
 type Prompt struct {
 	In  io.Reader
 	Out io.Writer
+	// Approver names who answers, as recorded in the report; empty means
+	// the OS user.
+	Approver string
 }
 
 // ErrUnsupportedRuntime means the scenario asks for a runtime this build

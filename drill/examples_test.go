@@ -68,10 +68,11 @@ var _ = Describe("rollback drills from the bundled examples", func() {
 		Expect(journalHas(rep, "approval.granted")).To(BeTrue())
 
 		rep = runScenario(ctx, example("ledger-approval.yaml"), drill.Options{
-			Prompt: &drill.Prompt{In: strings.NewReader("yes\nerror rate is real, rolling back\n"), Out: io.Discard},
+			Prompt: &drill.Prompt{In: strings.NewReader("yes\nerror rate is real, rolling back\n"), Out: io.Discard, Approver: "Ana Lima"},
 		})
 		Expect(rep.Approval.Approved).To(BeTrue())
 		Expect(rep.Approval.Auto).To(BeFalse())
+		Expect(rep.Approval.By).To(Equal("Ana Lima"), "the approver named with --approver, not the OS user")
 		Expect(rep.Approval.Rationale).To(Equal("error rate is real, rolling back"))
 		p := rep.Phases
 		Expect(*p.TriggerFired).To(BeNumerically("<=", *p.Approved))

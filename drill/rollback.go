@@ -124,7 +124,7 @@ func (r *run) approved(ctx context.Context, f rollback.Firing, plan []rollback.A
 	var approver rollback.Approver = rollback.AutoApprover{Reason: "approved automatically (--approve=auto or no terminal)", Clock: r.journal.Now}
 	if p := r.opts.Prompt; p != nil {
 		r.progress.Done()
-		approver = rollback.TerminalApprover{In: p.In, Out: p.Out, Role: spec.Role, Clock: r.journal.Now}
+		approver = rollback.TerminalApprover{In: p.In, Out: p.Out, Role: spec.Role, By: p.Approver, Clock: r.journal.Now}
 	}
 	r.journal.Add("approval.requested", fmt.Sprintf("rollback owner %s asked to approve", spec.Role), map[string]any{"role": spec.Role})
 	a, err := rollback.Ask(ctx, approver, *spec, rollback.Request{Trigger: f, Role: spec.Role, Plan: plan})

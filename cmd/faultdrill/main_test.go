@@ -254,4 +254,22 @@ var _ = Describe("faultdrill run for a CI job", func() {
 		Expect(stdout).To(BeEmpty())
 		Expect(stderr).To(ContainSubstring("give a new or empty folder"))
 	}, SpecTimeout(2*time.Minute))
+
+	It("records the approver named with --approver, or $FAULTDRILL_APPROVER, who answered on the terminal", func(ctx SpecContext) {
+		GinkgoT().Setenv("FAULTDRILL_APPROVER", "someone else")
+		dir := filepath.Join(GinkgoT().TempDir(), "drill")
+		var out, errOut bytes.Buffer
+		code := run(ctx, []string{"run", "--quiet", "--report-dir", dir, "--approver", "Ana Lima", "--var", "ledger=" + ledgerBin,
+			"../../scenarios/examples/ledger-approval.yaml"},
+			env{stdout: &out, stderr: &errOut, stdin: strings.NewReader("y\nerror spike is real\n")})
+		Expect(code).To(Equal(exitPassed), out.String()+errOut.String())
+		Expect(errOut.String()).To(ContainSubstring("Roll back now? [y/n]"))
+		Expect(strings.Count(errOut.String(), "Roll back now?")).To(Equal(1), "asked once")
+		rep, err := reports.Read(filepath.Join(dir, reports.FileName))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Approval).NotTo(BeNil())
+		Expect(rep.Approval.By).To(Equal("Ana Lima"))
+		Expect(rep.Approval.Rationale).To(Equal("error spike is real"))
+		Expect(out.String()).To(MatchRegexp(`rollback approved by Ana Lima \(payments-oncall\) after \d`), "the summary names who decided and how long it took")
+	}, SpecTimeout(2*time.Minute))
 })

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/faultdrill/faultdrill/drill"
@@ -27,6 +28,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	seed := fs.Uint64("seed", 0, "seed for every random choice (0 picks one; the seed used is in the report)")
 	quiet := fs.Bool("quiet", false, "no live progress")
 	approve := fs.String("approve", "prompt", "rollbacks that need approval: prompt (ask on the terminal; automatic when there is none) or auto")
+	approver := fs.String("approver", os.Getenv("FAULTDRILL_APPROVER"), "who answers the approval prompt, as recorded in the report (default $FAULTDRILL_APPROVER, else the OS user)")
 	toxiproxy := fs.String("toxiproxy", "", "URL of a running toxiproxy server to use instead of the embedded one")
 	runtime := fs.String("runtime", "", "run the services as local processes (process) or as containers (docker); overrides system.runtime")
 	vars := varsFlag{}
@@ -64,7 +66,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	}
 	opts := drill.Options{OutDir: *out, Dir: *reportDir, Seed: *seed, Vars: vars, Toxiproxy: *toxiproxy}
 	if *approve == "prompt" && e.stdin != nil {
-		opts.Prompt = &drill.Prompt{In: e.stdin, Out: e.stderr}
+		opts.Prompt = &drill.Prompt{In: e.stdin, Out: e.stderr, Approver: *approver}
 	}
 	if !*quiet {
 		opts.Progress = drill.NewProgress(e.stderr, e.tty)
