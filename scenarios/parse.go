@@ -41,7 +41,7 @@ func Parse(path string, src []byte) (*Scenario, error) {
 	if err := yaml.UnmarshalWithOptions(src, &s, opts...); err != nil {
 		return nil, Problems{decodeProblem(path, err)}
 	}
-	s.Path, s.Dir = path, absDir(path)
+	s.Path, s.Dir, s.at = path, absDir(path), at
 	s.ApplyDefaults()
 	if err := validate(&s, path, at).err(); err != nil {
 		return nil, err

@@ -34,6 +34,9 @@ type Scenario struct {
 	// against which relative paths in commands are resolved.
 	Path string `yaml:"-" json:"-"`
 	Dir  string `yaml:"-" json:"-"`
+	// at holds the position of every node of the file, for problems found
+	// after parsing (Programs).
+	at positions
 }
 
 // Metadata names and describes a scenario.

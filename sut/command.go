@@ -79,6 +79,12 @@ func (p *Process) plan(svc *service, version string, vs VersionSpec, port int, s
 	return lp, nil
 }
 
+// ResolveCommand finds a service's program as a drill will: a name with a
+// "/" is a path (relative to baseDir), any other name is looked up in
+// $PATH. It must be an executable file; ErrMissingBinary when it is not
+// there.
+func ResolveCommand(name, baseDir string) (string, error) { return resolveCommand(name, baseDir) }
+
 // resolveCommand finds the binary: a name with a "/" is a path (relative to
 // baseDir), any other name is looked up in $PATH.
 func resolveCommand(name, baseDir string) (string, error) {

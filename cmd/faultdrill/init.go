@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,14 +12,17 @@ import (
 	"github.com/faultdrill/faultdrill/scenarios/examples"
 )
 
-// starter is the bundled scenario `faultdrill init` copies.
-const starter = "ledger-bad-release.yaml"
+// starter is the scenario `faultdrill init` writes: a drill of the user's
+// own service, every placeholder marked EDIT.
+//
+//go:embed starter.yaml
+var starter []byte
 
 func initScenario(_ context.Context, args []string, e env) int {
-	flags := newFlags("init", "[FILE]", "Write a commented starter scenario (the bundled ledger drill) to FILE\n"+
-		"(default faultdrill.yaml), to edit into a drill of your own system. It never overwrites a file.",
+	flags := newFlags("init", "[FILE]", "Write a commented starter scenario for your own service to FILE (default\n"+
+		"faultdrill.yaml): every placeholder is marked EDIT. It never overwrites a file.",
 		"faultdrill init my-drill.yaml && faultdrill plan my-drill.yaml", e.stderr)
-	from := flags.String("from", starter, "bundled scenario to start from")
+	from := flags.String("from", "", "start from a bundled example instead, such as ledger-bad-release.yaml (the demo system)")
 	files, err := parse(flags, args)
 	if err != nil {
 		return flagExit(err)
@@ -31,10 +35,13 @@ func initScenario(_ context.Context, args []string, e env) int {
 	if len(files) == 1 {
 		dest = files[0]
 	}
-	src, err := starterScenario(*from)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "faultdrill init: %v\n", err)
-		return exitInvalid
+	src, next := starter, "edit the lines marked EDIT"
+	if *from != "" {
+		if src, err = bundledScenario(*from); err != nil {
+			fmt.Fprintf(e.stderr, "faultdrill init: %v\n", err)
+			return exitInvalid
+		}
+		next = "pass --var ledger=PATH/TO/bin/ledger to run it"
 	}
 	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
@@ -51,13 +58,13 @@ func initScenario(_ context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "faultdrill init: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(e.stdout, "wrote %s; next: faultdrill plan %s, then faultdrill run %s --var ledger=PATH/TO/bin/ledger\n", dest, dest, dest)
+	fmt.Fprintf(e.stdout, "wrote %s; next: %s, faultdrill validate %s, faultdrill plan %s, then faultdrill run %s\n", dest, next, dest, dest, dest)
 	return exitPassed
 }
 
-// starterScenario returns a bundled scenario with its binary path made
+// bundledScenario returns a bundled example with its binary path made
 // independent of the repository's layout.
-func starterScenario(name string) ([]byte, error) {
+func bundledScenario(name string) ([]byte, error) {
 	b, err := fs.ReadFile(examples.FS(), name)
 	if err != nil {
 		names, _ := examples.Names()

@@ -58,6 +58,10 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", *approve)
 		return exitInvalid
 	}
+	if missing := sc.Programs(vars); len(missing) > 0 {
+		fmt.Fprintln(e.stderr, missing)
+		return exitInvalid
+	}
 	if *reportDir != "" {
 		if err := drill.CheckDir(*reportDir); err != nil {
 			fmt.Fprintf(e.stderr, "faultdrill run: --report-dir: %v\n", err)

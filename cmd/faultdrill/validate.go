@@ -28,32 +28,45 @@ func validate(_ context.Context, args []string, e env) int {
 	}
 	code := exitPassed
 	for _, f := range files {
-		if _, err := scenarios.Load(f); err != nil {
+		sc, err := scenarios.Load(f)
+		if err != nil {
 			code = exitInvalid
 			if *format == "github" {
-				writeAnnotations(e.stdout, f, err)
+				writeAnnotations(e.stdout, "error", f, err)
 			} else {
 				fmt.Fprintln(e.stderr, err)
 			}
 			continue
+		}
+		// A missing program is a warning here (it may be built before the
+		// run) and an error at run.
+		if missing := sc.Programs(nil); len(missing) > 0 {
+			if *format == "github" {
+				writeAnnotations(e.stdout, "warning", f, missing)
+			} else {
+				for _, p := range missing {
+					fmt.Fprintf(e.stderr, "%s:%d:%d: warning: %s\n", p.File, p.Line, p.Col, p.Message)
+				}
+			}
 		}
 		fmt.Fprintf(e.stdout, "%s: ok\n", f)
 	}
 	return code
 }
 
-// writeAnnotations writes err as GitHub Actions workflow commands, one
-// "::error file=…,line=…,col=…::message" per problem, which a workflow run
-// shows on the lines of the file (and in a pull request's diff). An error
-// that is not about a line (an unreadable file) names the file alone.
-func writeAnnotations(w io.Writer, file string, err error) {
+// writeAnnotations writes err as GitHub Actions workflow commands of the
+// level (error or warning), one "::error file=…,line=…,col=…::message" per
+// problem, which a workflow run shows on the lines of the file (and in a
+// pull request's diff). An error that is not about a line (an unreadable
+// file) names the file alone.
+func writeAnnotations(w io.Writer, level, file string, err error) {
 	var problems scenarios.Problems
 	if !errors.As(err, &problems) {
-		fmt.Fprintf(w, "::error file=%s::%s\n", annotationProperty(file), annotationData(err.Error()))
+		fmt.Fprintf(w, "::%s file=%s::%s\n", level, annotationProperty(file), annotationData(err.Error()))
 		return
 	}
 	for _, p := range problems {
-		fmt.Fprintf(w, "::error file=%s,line=%d,col=%d::%s\n", annotationProperty(p.File), p.Line, p.Col, annotationData(p.Message))
+		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d::%s\n", level, annotationProperty(p.File), p.Line, p.Col, annotationData(p.Message))
 	}
 }
 
