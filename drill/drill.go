@@ -6,6 +6,8 @@
 package drill
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"cmp"
 	"context"
 	"crypto/rand"
@@ -139,7 +141,7 @@ func newRun(ctx context.Context, sc *scenarios.Scenario, opts Options) (*run, er
 	if err != nil {
 		return nil, fmt.Errorf("drill: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, perm.Dir); err != nil {
 		return nil, fmt.Errorf("drill: create the drill folder: %w", err)
 	}
 	lock, err := cleanup.WriteLock(dir)
@@ -341,7 +343,7 @@ func keepScenario(path, dir string) (string, error) {
 		return "", fmt.Errorf("drill: %w", err)
 	}
 	defer src.Close()
-	dst, err := os.Create(filepath.Join(dir, ScenarioFile))
+	dst, err := os.OpenFile(filepath.Join(dir, ScenarioFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm.File)
 	if err != nil {
 		return "", fmt.Errorf("drill: %w", err)
 	}

@@ -1,6 +1,8 @@
 package drill
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"bufio"
 	"context"
 	"errors"
@@ -22,7 +24,7 @@ func (r *run) drive(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	hist, err := os.Create(filepath.Join(r.dir, HistoryFile))
+	hist, err := os.OpenFile(filepath.Join(r.dir, HistoryFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm.File)
 	if err != nil {
 		return fmt.Errorf("drill: history: %w", err)
 	}

@@ -1,6 +1,8 @@
 package drill
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"encoding/json"
 	"fmt"
 	"os"
@@ -34,7 +36,7 @@ type Journal struct {
 // OpenJournal creates the journal file. base is the drill's start; onEntry,
 // if not nil, sees every entry as it is added (for live progress).
 func OpenJournal(path string, base time.Time, onEntry func(Entry)) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, perm.File)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}

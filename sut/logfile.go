@@ -1,6 +1,8 @@
 package sut
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +20,7 @@ const (
 // line for this start and returns the file with the offset where this
 // start's output begins.
 func openLog(path, service, version string, argv []string) (*os.File, int64, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, perm.File)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sut: open log: %w", err)
 	}

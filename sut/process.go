@@ -1,6 +1,8 @@
 package sut
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"cmp"
 	"context"
 	"errors"
@@ -146,7 +148,7 @@ func NewProcess(opts ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(workDir, "logs"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(workDir, "logs"), perm.Dir); err != nil {
 		return nil, fmt.Errorf("sut: process runtime: %w", err)
 	}
 	return &Process{

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	"errors"
 	"fmt"
@@ -36,7 +38,7 @@ func initScenario(_ context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "faultdrill init: %v\n", err)
 		return exitInvalid
 	}
-	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm.File)
 	if errors.Is(err, fs.ErrExist) {
 		fmt.Fprintf(e.stderr, "faultdrill init: %s already exists; give another file name, e.g. faultdrill init my-drill.yaml\n", dest)
 		return exitInvalid

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"syscall"
 
 	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/faults"
@@ -59,6 +60,10 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	if !*quiet {
 		opts.Progress = drill.NewProgress(e.stderr, e.tty)
 	}
+	// The services a drill starts inherit the mask, so what they write into
+	// the drill folder (data, logs) is private too, like faultdrill's own
+	// files (internal/perm).
+	syscall.Umask(0o077)
 	rep, err := drill.Run(ctx, sc, opts)
 	if rep == nil {
 		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
