@@ -120,7 +120,7 @@ func (p *Process) launch(ctx context.Context, svc *service, version string, vs V
 // spawn starts the process in its own process group, with its output
 // appended to its log.
 func (p *Process) spawn(pr *proc, lp launchPlan) error {
-	logf, off, err := openLog(pr.logPath, pr.service, pr.version, lp.argv)
+	logf, off, err := openLog(pr.logPath, pr.service, pr.version, lp.argv, p.redact)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,9 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		sc.System.Runtime = *runtime
 		sc.ApplyDefaults() // the runtime's own defaults, such as a container port
 	}
+	// From here on what faultdrill prints shows *** for secret values.
+	secrets := drill.Secrets(sc, vars)
+	e.stdout, e.stderr = secrets.Writer(e.stdout), secrets.Writer(e.stderr)
 	if *approve != "prompt" && *approve != "auto" {
 		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", *approve)
 		return exitInvalid

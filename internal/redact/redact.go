@@ -6,6 +6,7 @@
 package redact
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"slices"
@@ -82,8 +83,10 @@ func (r *Redactor) Bytes(b []byte) []byte {
 }
 
 // Copy returns a deep copy of v with every secret value in its strings
-// replaced: v is encoded to JSON, redacted and decoded into a new value of
-// its type. It is how a report is redacted before it is written.
+// (and map keys) replaced: v is encoded to JSON, its strings are redacted
+// one by one (numbers and the rest are left alone) and it is decoded into
+// a new value of its type. It is how a report is redacted before it is
+// written.
 func Copy[T any](r *Redactor, v *T) (*T, error) {
 	if v == nil {
 		return nil, nil
@@ -92,11 +95,40 @@ func Copy[T any](r *Redactor, v *T) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, err
+	}
+	if b, err = json.Marshal(r.tree(tree)); err != nil {
+		return nil, err
+	}
 	out := new(T)
-	if err := json.Unmarshal(r.Bytes(b), out); err != nil {
+	if err := json.Unmarshal(b, out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// tree redacts the strings of a decoded JSON value.
+func (r *Redactor) tree(v any) any {
+	switch v := v.(type) {
+	case string:
+		return r.Redact(v)
+	case []any:
+		for i := range v {
+			v[i] = r.tree(v[i])
+		}
+		return v
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[r.Redact(k)] = r.tree(e)
+		}
+		return out
+	}
+	return v
 }
 
 // Writer returns a writer that redacts each write before passing it on

@@ -43,18 +43,19 @@ func TestRedact(t *testing.T) {
 }
 
 func TestCopyAndWriter(t *testing.T) {
-	r := redact.New(map[string]string{"token": "tok-1"}, nil)
+	r := redact.New(map[string]string{"token": "tok-1", "pin_key": "42"}, nil)
 	type doc struct {
+		Count int
 		Name  string
 		Notes []string
 		Data  map[string]any
 	}
-	in := &doc{Name: "x tok-1", Notes: []string{"tok-1"}, Data: map[string]any{"h": "Bearer tok-1"}}
+	in := &doc{Count: 421, Name: "x tok-1", Notes: []string{"tok-1"}, Data: map[string]any{"h": "Bearer tok-1"}}
 	out, err := redact.Copy(r, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Name != "x ***" || out.Notes[0] != "***" || out.Data["h"] != "Bearer ***" {
+	if out.Count != 421 || out.Name != "x ***" || out.Notes[0] != "***" || out.Data["h"] != "Bearer ***" {
 		t.Errorf("Copy = %+v", out)
 	}
 	if in.Name != "x tok-1" {
