@@ -6,8 +6,6 @@
 package drill
 
 import (
-	"maps"
-
 	"github.com/faultdrill/faultdrill/internal/perm"
 	"github.com/faultdrill/faultdrill/internal/redact"
 
@@ -340,14 +338,10 @@ func randomSeed() uint64 {
 }
 
 // Secrets returns the Redactor of a scenario run with var overrides: the
-// values of its secret vars (see redact.New and Scenario.Secrets).
+// values of its secret vars, those of the file and those of the overrides
+// (see redact.New and Scenario.Secrets).
 func Secrets(sc *scenarios.Scenario, overrides map[string]string) *redact.Redactor {
-	vars := maps.Clone(sc.Vars)
-	if vars == nil {
-		vars = map[string]string{}
-	}
-	maps.Copy(vars, overrides)
-	return redact.New(vars, sc.Secrets)
+	return redact.New(sc.Secrets, sc.Vars, overrides)
 }
 
 // writeReport writes report.json, from a copy of the report with secret

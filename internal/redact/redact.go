@@ -39,11 +39,21 @@ type Redactor struct {
 	values []string
 }
 
-// New returns the Redactor of a scenario: the values of vars (the scenario's
-// vars with overrides applied) whose name is secret by SecretName or is
-// listed in secrets. Empty values are not secrets.
-func New(vars map[string]string, secrets []string) *Redactor {
+// New returns the Redactor of a scenario: the values, in every one of
+// varSets (the scenario's vars, the overrides of the command line), of the
+// vars whose name is secret by SecretName or is listed in secrets. Empty
+// values are not secrets.
+func New(secrets []string, varSets ...map[string]string) *Redactor {
 	r := &Redactor{}
+	for _, vars := range varSets {
+		r.add(vars, secrets)
+	}
+	slices.SortFunc(r.values, func(a, b string) int { return len(b) - len(a) })
+	r.values = slices.Compact(r.values)
+	return r
+}
+
+func (r *Redactor) add(vars map[string]string, secrets []string) {
 	for name, v := range vars {
 		if v == "" || !(SecretName(name) || slices.Contains(secrets, name)) {
 			continue
@@ -55,9 +65,6 @@ func New(vars map[string]string, secrets []string) *Redactor {
 			}
 		}
 	}
-	slices.SortFunc(r.values, func(a, b string) int { return len(b) - len(a) })
-	r.values = slices.Compact(r.values)
-	return r
 }
 
 // Empty reports whether r has no secret to redact.

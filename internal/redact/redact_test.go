@@ -20,10 +20,10 @@ func TestSecretName(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	r := redact.New(map[string]string{
-		"api_token": "s3cr3t", "dsn": "postgres://u:pw@h/db", "rate": "50", "empty_key": "",
+	r := redact.New([]string{"dsn"}, map[string]string{
+		"api_token": "default", "dsn": "postgres://u:pw@h/db", "rate": "50", "empty_key": "",
 		"quoted_secret": `a"b`,
-	}, []string{"dsn"})
+	}, map[string]string{"api_token": "s3cr3t"})
 	for in, want := range map[string]string{
 		"Bearer s3cr3t":                    "Bearer ***",
 		"s3cr3t and s3cr3t":                "*** and ***",
@@ -31,6 +31,7 @@ func TestRedact(t *testing.T) {
 		"rate 50 stays":                    "rate 50 stays",
 		`{"h":"a\"b"}`:                     `{"h":"***"}`,
 		"nothing secret, empty values too": "nothing secret, empty values too",
+		"the file's own value: default":    "the file's own value: ***",
 	} {
 		if got := r.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
@@ -43,7 +44,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestCopyAndWriter(t *testing.T) {
-	r := redact.New(map[string]string{"token": "tok-1", "pin_key": "42"}, nil)
+	r := redact.New(nil, map[string]string{"token": "tok-1", "pin_key": "42"})
 	type doc struct {
 		Count int
 		Name  string
