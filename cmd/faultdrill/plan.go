@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
@@ -27,7 +28,7 @@ func plan(_ context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, err)
 		return exitInvalid
 	}
-	writePlan(e.stdout, sc)
+	writePlan(drill.Secrets(sc, nil).Writer(e.stdout), sc)
 	return exitPassed
 }
 
