@@ -1,6 +1,8 @@
 package cleanup
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,7 +41,7 @@ type Lock struct {
 // by a live process fails with ErrLocked.
 func WriteLock(dir string) (*Lock, error) {
 	path := filepath.Join(dir, LockFileName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, perm.File)
 	if err != nil {
 		return nil, fmt.Errorf("cleanup: lock %s: %w", dir, err)
 	}

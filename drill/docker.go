@@ -1,6 +1,8 @@
 package drill
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	"errors"
 	"fmt"
@@ -49,10 +51,10 @@ func checkDocker(ctx context.Context, sc *scenarios.Scenario, opts Options, id s
 // output go to the drill folder.
 func (r *run) newDockerRuntime(ctx context.Context, services map[string]sut.ServiceSpec) (*dockerRuntime, error) {
 	path := filepath.Join(r.dir, BuildLogFile)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), perm.Dir); err != nil {
 		return nil, fmt.Errorf("drill: %w", err)
 	}
-	buildLog, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	buildLog, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, perm.File)
 	if err != nil {
 		return nil, fmt.Errorf("drill: %w", err)
 	}

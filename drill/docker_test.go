@@ -20,6 +20,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/faultdrill/faultdrill/drill"
+	"github.com/faultdrill/faultdrill/internal/perm"
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
@@ -309,8 +310,11 @@ verify:
 		Expect(verifier(rep, verify.NameHealth).Verdict).To(Equal(verify.Success))
 	}, SpecTimeout(2*time.Minute))
 
-	It("leaves no labelled container, network or volume after SIGKILL of faultdrill run and faultdrill cleanup", func(ctx SpecContext) {
-		out := GinkgoT().TempDir()
+	// killedDrill starts faultdrill run on containers, SIGKILLs it once a
+	// fault is in, and returns the drills folder, the drill folder and id.
+	killedDrill := func(ctx SpecContext) (out, dir, id string) {
+		GinkgoHelper()
+		out = GinkgoT().TempDir()
 		scenario := writeScenario(dockerTail(`
 load:
   target: api
@@ -336,33 +340,53 @@ rollback:
 		run.Stdout, run.Stderr = GinkgoWriter, GinkgoWriter
 		Expect(run.Start()).To(Succeed())
 		DeferCleanup(func() { _ = run.Process.Kill() })
-		var dir string
 		Eventually(func(g Gomega) {
 			dirs, _ := filepath.Glob(filepath.Join(out, "*-*")) // drill folders, not the latest link
 			g.Expect(dirs).To(HaveLen(1))
 			dir = dirs[0]
 			g.Expect(journalOf(dir)).To(ContainSubstring(`"fault.inject"`))
 		}).WithTimeout(90 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
-		id := filepath.Base(dir)
+		id = filepath.Base(dir)
 		DeferCleanup(func(ctx SpecContext) { _, _ = docker.Cleanup(ctx, id) }) // should this spec fail
 		Expect(run.Process.Signal(syscall.SIGKILL)).To(Succeed())
 		Expect(run.Wait()).To(HaveOccurred())
 		Expect(labelledCount(ctx, id)).To(BeNumerically(">=", 5), "the dead drill left its 3 containers, network and volume")
 
+		return out, dir, id
+	}
+
+	It("leaves no labelled container, network or volume after SIGKILL of faultdrill run and faultdrill cleanup, and keeps the data", func(ctx SpecContext) {
+		out, dir, id := killedDrill(ctx)
 		code, stdout, stderr := runCLI(ctx, nil, "cleanup", out)
 		Expect(code).To(Equal(0), stdout+stderr)
 		Expect(stdout).To(And(
 			ContainSubstring(id+": reverted "),
+			ContainSubstring(id+": copied volume faultdrill-"+id+"-store-data to "+filepath.Join(dir, "data", "store")),
 			ContainSubstring(id+": removed container faultdrill-"+id+"-store"),
 			ContainSubstring(id+": removed container faultdrill-"+id+"-toxiproxy"),
 			ContainSubstring(id+": removed network faultdrill-"+id),
 			ContainSubstring(id+": removed volume faultdrill-"+id+"-store-data"),
 		))
 		Expect(labelledCount(ctx, id)).To(BeZero())
+		db, err := os.Stat(filepath.Join(dir, "data", "store", "ledger.db"))
+		Expect(err).NotTo(HaveOccurred(), "the store's database is evidence, copied out of its volume")
+		Expect(db.Size()).To(BeNumerically(">", 0))
+		Expect(db.Mode().Perm()).To(Equal(perm.File))
 
 		code, stdout, _ = runCLI(ctx, nil, "cleanup", out)
 		Expect(code).To(Equal(0))
 		Expect(stdout).To(ContainSubstring("0 fault(s) reverted, 0 process group(s) resumed, 0 killed, 0 docker object(s) removed"))
+		Expect(filepath.Join(dir, "data", "store", "ledger.db")).To(BeARegularFile(), "a second cleanup keeps it")
+	}, SpecTimeout(3*time.Minute))
+
+	It("removes the volume without a copy with cleanup --purge", func(ctx SpecContext) {
+		out, dir, id := killedDrill(ctx)
+		code, stdout, stderr := runCLI(ctx, nil, "cleanup", "--purge", out)
+		Expect(code).To(Equal(0), stdout+stderr)
+		Expect(stdout).To(ContainSubstring(id + ": removed volume faultdrill-" + id + "-store-data"))
+		Expect(stdout).NotTo(ContainSubstring("copied volume"))
+		Expect(labelledCount(ctx, id)).To(BeZero())
+		Expect(filepath.Join(dir, "data")).NotTo(BeAnExistingFile())
 	}, SpecTimeout(3*time.Minute))
 })
 

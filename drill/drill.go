@@ -6,6 +6,9 @@
 package drill
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+	"github.com/faultdrill/faultdrill/internal/redact"
+
 	"cmp"
 	"context"
 	"crypto/rand"
@@ -106,6 +109,8 @@ type run struct {
 	progress *Progress
 	report   *reports.Report
 	lock     *cleanup.Lock
+	// secrets redacts the values of secret vars in what the drill records.
+	secrets *redact.Redactor
 
 	faults    *faults.Controller
 	runtime   sutRuntime
@@ -152,18 +157,20 @@ func newRun(ctx context.Context, sc *scenarios.Scenario, opts Options) (*run, er
 	if err != nil {
 		return nil, fmt.Errorf("drill: %w", err)
 	}
-	digest, err := keepScenario(sc.Path, dir)
+	secrets := Secrets(sc, opts.Vars)
+	digest, err := keepScenario(sc.Path, dir, secrets)
 	if err != nil {
 		lock.Release()
 		return nil, err
 	}
-	r := &run{sc: sc, opts: opts, dir: dir, base: base, progress: opts.Progress, lock: lock,
+	r := &run{sc: sc, opts: opts, dir: dir, base: base, progress: opts.Progress, lock: lock, secrets: secrets,
 		links: map[string]string{}, versions: map[string][]string{}, snapshots: map[string]snapshotRecord{}}
 	r.journal, err = OpenJournal(filepath.Join(dir, JournalFile), base, r.progress.Event)
 	if err != nil {
 		lock.Release()
 		return nil, fmt.Errorf("drill: %w", err)
 	}
+	r.journal.Redact(secrets)
 	r.report = r.newReport(id, digest)
 	r.planSteps()
 	r.journal.Add("drill.start", fmt.Sprintf("%s (seed %d) in %s", sc.Metadata.Name, opts.Seed, dir),
@@ -232,7 +239,7 @@ func (r *run) finish(cause error) error {
 	reports.Judge(r.report)
 	r.journal.Add("drill.end", fmt.Sprintf("%s, score %d", r.report.Status, r.report.Score.Value),
 		map[string]any{"status": r.report.Status, "score": r.report.Score.Value, "class": r.report.Outcome.Class})
-	if _, err := reports.Write(r.dir, r.report); err != nil {
+	if err := r.writeReport(); err != nil {
 		errs = append(errs, err)
 	}
 	errs = append(errs, r.journal.Close())
@@ -336,30 +343,51 @@ func randomSeed() uint64 {
 	return s>>1 | 1
 }
 
+// Secrets returns the Redactor of a scenario run with var overrides: the
+// values of its secret vars, those of the file and those of the overrides
+// (see redact.New and Scenario.Secrets).
+func Secrets(sc *scenarios.Scenario, overrides map[string]string) *redact.Redactor {
+	return redact.New(sc.Secrets, sc.Vars, overrides)
+}
+
+// writeReport writes report.json, from a copy of the report with secret
+// values redacted.
+func (r *run) writeReport() error {
+	rep := r.report
+	if !r.secrets.Empty() {
+		var err error
+		if rep, err = redact.Copy(r.secrets, r.report); err != nil {
+			return fmt.Errorf("drill: redact the report: %w", err)
+		}
+	}
+	_, err := reports.Write(r.dir, rep)
+	return err
+}
+
 // keepScenario copies the scenario file into the drill folder, for the
-// audit trail, and returns its SHA-256.
-func keepScenario(path, dir string) (string, error) {
+// audit trail, with secret values redacted, and returns the SHA-256 of the
+// file as written by its author.
+func keepScenario(path, dir string, secrets *redact.Redactor) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	src, err := os.Open(path)
+	src, err := os.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("drill: %w", err)
 	}
-	defer src.Close()
-	dst, err := os.Create(filepath.Join(dir, ScenarioFile))
+	sum := sha256.Sum256(src)
+	dst, err := os.OpenFile(filepath.Join(dir, ScenarioFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm.File)
 	if err != nil {
 		return "", fmt.Errorf("drill: %w", err)
 	}
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(dst, h), src); err != nil {
+	if _, err := dst.Write(secrets.Bytes(src)); err != nil {
 		dst.Close()
 		return "", fmt.Errorf("drill: copy the scenario: %w", err)
 	}
 	if err := dst.Close(); err != nil {
 		return "", fmt.Errorf("drill: copy the scenario: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(sum[:]), nil
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -382,7 +410,7 @@ func makeDrillDir(opts Options, id string) (string, error) {
 		if err := CheckDir(dir); err != nil {
 			return "", err
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, perm.Dir); err != nil {
 			return "", fmt.Errorf("drill: create the drill folder: %w", err)
 		}
 		return dir, nil
@@ -391,7 +419,7 @@ func makeDrillDir(opts Options, id string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("drill: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, perm.Dir); err != nil {
 		return "", fmt.Errorf("drill: create the drill folder: %w", err)
 	}
 	if err := pointLatest(filepath.Dir(dir), id); err != nil {

@@ -1,6 +1,11 @@
 package drill
 
 import (
+	"slices"
+
+	"github.com/faultdrill/faultdrill/internal/perm"
+	"github.com/faultdrill/faultdrill/sut"
+
 	"bufio"
 	"context"
 	"errors"
@@ -22,7 +27,7 @@ func (r *run) drive(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	hist, err := os.Create(filepath.Join(r.dir, HistoryFile))
+	hist, err := os.OpenFile(filepath.Join(r.dir, HistoryFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm.File)
 	if err != nil {
 		return fmt.Errorf("drill: history: %w", err)
 	}
@@ -41,8 +46,12 @@ func (r *run) drive(ctx context.Context) error {
 	r.progress.LoadStarted(r.loadAt)
 	r.journal.Add("load.start", fmt.Sprintf("%d stream(s) against %s for %s", len(r.sc.Load.Streams), r.sc.Load.Target, r.sc.Load.Duration),
 		map[string]any{"target": target})
+	spec, err := r.expandLoad()
+	if err != nil {
+		return err
+	}
 	go func() {
-		h, err := load.Run(ctx, r.sc.Load.Spec, load.Options{
+		h, err := load.Run(ctx, spec, load.Options{
 			Target: target, Base: r.base, Seed: r.opts.Seed, HistoryWriter: histBuf,
 			OnWindow: func(w load.Window) { windows <- w },
 		})
@@ -270,4 +279,28 @@ func (r *run) activeFaults() []string {
 		names = append(names, f.Name)
 	}
 	return names
+}
+
+// expandLoad returns the load spec with ${...} in its streams' header
+// values expanded from the scenario's vars ($$ is a literal $): secrets
+// such as a token reach the system under test, the records show ***.
+func (r *run) expandLoad() (load.Spec, error) {
+	spec := r.sc.Load.Spec
+	spec.Streams = slices.Clone(spec.Streams)
+	vars := r.vars()
+	for i, st := range spec.Streams {
+		if len(st.Headers) == 0 {
+			continue
+		}
+		headers := make(map[string]string, len(st.Headers))
+		for k, v := range st.Headers {
+			out, err := sut.Expand(v, vars)
+			if err != nil {
+				return load.Spec{}, fmt.Errorf("drill: load stream %s: header %s: %w", st.Name, k, err)
+			}
+			headers[k] = out
+		}
+		spec.Streams[i].Headers = headers
+	}
+	return spec, nil
 }

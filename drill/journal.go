@@ -1,6 +1,9 @@
 package drill
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+	"github.com/faultdrill/faultdrill/internal/redact"
+
 	"encoding/json"
 	"fmt"
 	"os"
@@ -23,6 +26,7 @@ type Entry struct {
 type Journal struct {
 	base    time.Time
 	onEntry func(Entry)
+	secrets *redact.Redactor
 
 	mu      sync.Mutex
 	file    *os.File
@@ -34,12 +38,17 @@ type Journal struct {
 // OpenJournal creates the journal file. base is the drill's start; onEntry,
 // if not nil, sees every entry as it is added (for live progress).
 func OpenJournal(path string, base time.Time, onEntry func(Entry)) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, perm.File)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	return &Journal{base: base, onEntry: onEntry, file: f, enc: json.NewEncoder(f)}, nil
 }
+
+// Redact makes the journal replace secret values with redact.Mask in every
+// entry's message and in what it writes to disk; call it before the first
+// Add.
+func (j *Journal) Redact(r *redact.Redactor) { j.secrets = r }
 
 // Now returns the current offset on the drill's clock.
 func (j *Journal) Now() time.Duration { return time.Since(j.base) }
@@ -47,16 +56,29 @@ func (j *Journal) Now() time.Duration { return time.Since(j.base) }
 // Add records an entry at the current offset and returns it.
 func (j *Journal) Add(kind, msg string, fields map[string]any) Entry {
 	j.mu.Lock()
-	e := Entry{T: j.Now(), Kind: kind, Msg: msg, Fields: fields}
+	e := Entry{T: j.Now(), Kind: kind, Msg: j.secrets.Redact(msg), Fields: fields}
 	j.entries = append(j.entries, e)
 	if j.file != nil && j.werr == nil {
-		j.werr = j.enc.Encode(e)
+		j.werr = j.write(e)
 	}
 	j.mu.Unlock()
 	if j.onEntry != nil {
 		j.onEntry(e)
 	}
 	return e
+}
+
+// write writes one entry as a JSON line, secrets redacted.
+func (j *Journal) write(e Entry) error {
+	if j.secrets.Empty() {
+		return j.enc.Encode(e)
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	_, err = j.file.Write(append(j.secrets.Bytes(b), '\n'))
+	return err
 }
 
 // Entries returns a copy of every entry so far.

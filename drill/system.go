@@ -110,6 +110,7 @@ func (r *run) newRuntime(ctx context.Context) error {
 	}
 	p, err := sut.NewProcess(sut.ProcessOptions{
 		Services: services, BaseDir: r.sc.Dir, WorkDir: r.dir, Vars: r.vars(), OnEvent: r.sutEvent,
+		Redact: r.secrets.Redact,
 	})
 	if err != nil {
 		return fmt.Errorf("drill: %w", err)
@@ -280,8 +281,8 @@ func portOf(addr string) string {
 	return port
 }
 
-// expandAction expands ${...} in an action's command, env, dir, URL, body
-// and database, and resolves a relative program path against the
+// expandAction expands ${...} in an action's command, env, dir, URL, body,
+// database and header values, and resolves a relative program path against the
 // scenario's folder, as the runtime does for service commands.
 func (r *run) expandAction(a rollback.ActionSpec) (rollback.ActionSpec, error) {
 	vars := r.expandVars(a.Service)
@@ -306,6 +307,12 @@ func (r *run) expandAction(a rollback.ActionSpec) (rollback.ActionSpec, error) {
 	out.Env = make(map[string]string, len(a.Env))
 	for k, v := range a.Env {
 		if out.Env[k], err = expand(v); err != nil {
+			return a, err
+		}
+	}
+	out.Headers = make(map[string]string, len(a.Headers))
+	for k, v := range a.Headers {
+		if out.Headers[k], err = expand(v); err != nil {
 			return a, err
 		}
 	}

@@ -1,6 +1,8 @@
 package faults
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -56,7 +58,7 @@ type ledger struct {
 }
 
 func openLedger(path string) (*ledger, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, perm.File)
 	if err != nil {
 		return nil, fmt.Errorf("faults: open ledger: %w", err)
 	}

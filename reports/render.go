@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"bufio"
 	"errors"
 	"fmt"
@@ -92,7 +94,7 @@ func selectFormats(formats []string) ([]string, error) {
 // writeFile writes path atomically through a buffered writer.
 func writeFile(path string, write func(io.Writer) error) (string, error) {
 	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm.File)
 	if err != nil {
 		return "", fmt.Errorf("reports: write: %w", err)
 	}

@@ -4,6 +4,8 @@
 package reports
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -241,7 +243,7 @@ func Write(dir string, r *Report) (string, error) {
 		return "", fmt.Errorf("reports: encode: %w", err)
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(tmp, append(b, '\n'), perm.File); err != nil {
 		return "", fmt.Errorf("reports: write: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {

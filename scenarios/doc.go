@@ -79,9 +79,18 @@
 // Service commands, env values and dirs may use ${port}, ${addr},
 // ${data_dir} (with dataDir), ${service}, ${version}, ${link.NAME} and the
 // scenario's vars. Rollback actions (in the plan or as timeline steps) may
-// use, in command, env, dir, url, body and database: the scenario's vars,
-// ${link.NAME}, ${addr.SERVICE}, ${data_dir.SERVICE} and, for an action
-// that names its service, ${addr} and ${data_dir}; header values are sent
-// as written. An invariant's SQL dsn may use the same, but for ${addr} and
-// ${data_dir}. $$ is a literal $ everywhere.
+// use, in command, env, dir, url, body, database and header values: the
+// scenario's vars, ${link.NAME}, ${addr.SERVICE}, ${data_dir.SERVICE} and,
+// for an action that names its service, ${addr} and ${data_dir}. A load
+// stream's header values may use the scenario's vars. An invariant's SQL
+// dsn may use the same as actions, but for ${addr} and ${data_dir}. $$ is
+// a literal $ everywhere.
+//
+// # Secrets
+//
+// A var whose name holds token, password, secret or key (in any case), or
+// one listed under the top-level secrets, is a secret: its value (from the
+// file or from --var) reaches the system under test, but the drill's
+// records (the scenario copy, report.json and its renderings, the journal,
+// log headers and faultdrill's own output) show *** instead.
 package scenarios

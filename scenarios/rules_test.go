@@ -1,5 +1,7 @@
 package scenarios_test
 
+import "strings"
+
 // withData is a valid scenario whose store keeps a data directory and has
 // a second version; 23 lines long and ending in "timeline:", so steps
 // appended to it start on line 24.
@@ -122,6 +124,17 @@ verify:
 				`s.yaml:14:18: vars["addr.api"]: ${addr.api} is set by the runtime and cannot be redefined; give the var another name`,
 				`s.yaml:14:37: vars["data_dir.store"]: ${data_dir.store} is set by the runtime and cannot be redefined; give the var another name`,
 				`s.yaml:14:48: vars["link.a"]: ${link.a} is set by the runtime and cannot be redefined; give the var another name`,
+			},
+		},
+		{
+			name: "secrets: only vars, each once; load headers name vars",
+			src: strings.Replace(base, `path: /}`, `path: /, headers: {Authorization: "Bearer ${api_tokn}", X-Cost: "5$"}}`, 1) +
+				"vars: {api_token: x, dsn: y}\nsecrets: [dsn, dsn, nope]\n",
+			want: []string{
+				`s.yaml:13:67: load.streams[0].headers.Authorization: unknown variable ${api_tokn} (did you mean ${api_token}?)`,
+				`s.yaml:13:97: load.streams[0].headers.X-Cost: a "$" must start ${name}; write $$ for a literal $`,
+				`s.yaml:15:16: secrets[1]: "dsn" is listed twice; list each secret var once`,
+				`s.yaml:15:21: secrets[2]: "nope" is not a var; list the names of vars defined under vars, such as api_token`,
 			},
 		},
 		{
@@ -299,7 +312,7 @@ rollback:
 				`s.yaml:33:44: rollback.plan[4].service: the timeline never deploys "store", so it has no previous version; name a service a deploy step switches (api)`,
 				`s.yaml:34:16: rollback.plan[5].action: unknown action "undo"; use one of: redeploy-previous, flag, command, http, migrate-down, restore-snapshot`,
 				`s.yaml:35:41: rollback.plan[6].url: "flags" is neither a path nor an http(s) URL; write a path on the service, such as "/flags"`,
-				`s.yaml:35:67: rollback.plan[6].headers.X-Token: header values are sent as written, ${...} is not expanded; write the value itself`,
+				`s.yaml:35:67: rollback.plan[6].headers.X-Token: unknown variable ${token}; define it under vars, or use ${addr.SERVICE}, ${data_dir.SERVICE}, ${link.NAME}, or ${addr} and ${data_dir} of the action's service`,
 				`s.yaml:35:89: rollback.plan[6].retries: -1 is negative; use how many more attempts follow a failed one, 0 or more`,
 				`s.yaml:35:103: rollback.plan[6].snapshot: only restore-snapshot actions read snapshot; remove it`,
 			},

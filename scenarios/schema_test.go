@@ -54,8 +54,8 @@ var _ = Describe("Schema", func() {
 		Expect(schema).To(HaveKeyWithValue("additionalProperties", false))
 		Expect(schema["properties"]).To(HaveKey("apiVersion"))
 		props, _ := schema["properties"].(map[string]any)
-		Expect(props).To(HaveLen(11))
-		for _, key := range []string{"apiVersion", "metadata", "objectives", "system", "load", "setup", "timeline", "rollback", "verify", "harness", "vars"} {
+		Expect(props).To(HaveLen(12))
+		for _, key := range []string{"apiVersion", "metadata", "objectives", "system", "load", "setup", "timeline", "rollback", "verify", "harness", "vars", "secrets"} {
 			Expect(props).To(HaveKey(key))
 		}
 		Expect(props["apiVersion"]).To(HaveKeyWithValue("const", scenarios.APIVersion))

@@ -29,6 +29,10 @@ type Scenario struct {
 	Verify   verify.Spec           `yaml:"verify,omitempty" json:"verify,omitempty"`
 	Harness  Harness               `yaml:"harness,omitempty" json:"harness,omitempty"`
 	Vars     map[string]string     `yaml:"vars,omitempty" json:"vars,omitempty"`
+	// Secrets names vars whose values are redacted (as ***) in everything
+	// the drill records, besides those whose name holds token, password,
+	// secret or key. The values still reach the system under test.
+	Secrets []string `yaml:"secrets,omitempty" json:"secrets,omitempty"`
 
 	// Path is the file the scenario was read from; Dir is its folder,
 	// against which relative paths in commands are resolved.

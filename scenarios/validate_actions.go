@@ -99,8 +99,7 @@ func (v *validator) action(p fieldPath, a rollback.ActionSpec, sc actionScope) {
 }
 
 // actionRefs checks the ${...} references in the fields the engine
-// expands (command, env, dir, url, body, database); headers are sent as
-// written.
+// expands (command, env, dir, url, body, database, header values).
 func (v *validator) actionRefs(p fieldPath, a rollback.ActionSpec) {
 	scope := v.engineScope(a.Service)
 	for i, arg := range a.Command {
@@ -113,9 +112,7 @@ func (v *validator) actionRefs(p fieldPath, a rollback.ActionSpec) {
 		v.refs(p.key(f.key), f.value, scope)
 	}
 	for _, k := range sortedKeys(a.Headers) {
-		if strings.Contains(a.Headers[k], "${") {
-			v.addf(p.key("headers").key(k), "header values are sent as written, ${...} is not expanded; write the value itself")
-		}
+		v.refs(p.key("headers").key(k), a.Headers[k], scope)
 	}
 }
 

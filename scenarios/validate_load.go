@@ -95,6 +95,7 @@ func (v *validator) stream(p fieldPath, st load.StreamSpec) {
 		if strings.ContainsAny(st.Headers[name], "\r\n\x00") {
 			v.addf(p.key("headers").key(name), "the value holds a line break; keep a header value on one line")
 		}
+		v.refs(p.key("headers").key(name), st.Headers[name], v.loadScope())
 	}
 	if st.Writes && tmpl != nil && !tmpl.Uses(httpapi.PlaceID) && !tmpl.Uses(httpapi.PlaceValue) {
 		v.addf(p.key("writes"), "no {id} or {value} in the path, body or headers; put {id} where the request id goes so each write can be read back")

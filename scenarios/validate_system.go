@@ -61,6 +61,17 @@ func (v *validator) vars() {
 			v.addf(p, "var name %q %s", name, nameRule)
 		}
 	}
+	seen := map[string]bool{}
+	for i, name := range v.s.Secrets {
+		p := pathOf("secrets").index(i)
+		switch _, ok := v.s.Vars[name]; {
+		case seen[name]:
+			v.addf(p, "%q is listed twice; list each secret var once", name)
+		case !ok:
+			v.addf(p, "%q is not a var; list the names of vars defined under vars, such as api_token", name)
+		}
+		seen[name] = true
+	}
 }
 
 // engineVar reports whether name is one of the per-service or per-link

@@ -62,6 +62,12 @@ func (v *validator) serviceScope(svc sut.ServiceSpec) varScope {
 	return scope
 }
 
+// loadScope is what a load stream's header values may use: the scenario's
+// vars (a secret such as ${api_token} given with --var).
+func (v *validator) loadScope() varScope {
+	return varScope{known: sortedKeys(v.s.Vars), hint: "define it under vars (and give its value with --var NAME=VALUE)"}
+}
+
 // engineScope is what the engine expands in rollback actions and verifier
 // settings: scenario vars, ${link.NAME}, and for every service
 // ${addr.SERVICE} and, with a data directory, ${data_dir.SERVICE}. An

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -80,6 +81,38 @@ func tree(dir string) map[string]string {
 		}
 		info, _ := d.Info()
 		out[rel] = info.Mode().String() + " " + string(b)
+		return nil
+	})).To(Succeed())
+	return out
+}
+
+// contents returns every regular file under dir with its content, keyed
+// by relative path.
+func contents(dir string) map[string]string {
+	GinkgoHelper()
+	out := map[string]string{}
+	for rel, s := range tree(dir) {
+		_, body, _ := strings.Cut(s, " ")
+		out[rel] = body
+	}
+	return out
+}
+
+// modes returns the mode of every file and folder under dir (dir itself
+// left out), keyed by relative path.
+func modes(dir string) map[string]fs.FileMode {
+	GinkgoHelper()
+	out := map[string]fs.FileMode{}
+	Expect(filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		out[rel] = info.Mode().Perm()
 		return nil
 	})).To(Succeed())
 	return out

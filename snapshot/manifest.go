@@ -9,6 +9,8 @@
 package snapshot
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -100,7 +102,7 @@ func writeManifest(snapDir string, m Manifest) error {
 		return err
 	}
 	tmp := filepath.Join(snapDir, ManifestName+".tmp")
-	if err := writeFileSync(tmp, append(b, '\n'), 0o644); err != nil {
+	if err := writeFileSync(tmp, append(b, '\n'), perm.File); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, filepath.Join(snapDir, ManifestName)); err != nil {

@@ -1,6 +1,8 @@
 package snapshot
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	"errors"
 	"fmt"
@@ -30,12 +32,12 @@ func restore(ctx context.Context, snapDir, dataDir string) error {
 	}
 	dataDir = filepath.Clean(dataDir)
 	parent, base := filepath.Dir(dataDir), filepath.Base(dataDir)
-	perm := fs.FileMode(0o755)
+	mode := perm.Dir
 	if info, err := os.Stat(dataDir); err == nil {
 		if !info.IsDir() {
 			return fmt.Errorf("%w: %s is not a directory", fs.ErrInvalid, dataDir)
 		}
-		perm = info.Mode().Perm()
+		mode = info.Mode().Perm()
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
@@ -47,7 +49,7 @@ func restore(ctx context.Context, snapDir, dataDir string) error {
 	if err := stage(ctx, filepath.Join(snapDir, DataDir), staged, m); err != nil {
 		return err
 	}
-	if err := os.Chmod(staged, perm); err != nil {
+	if err := os.Chmod(staged, mode); err != nil {
 		return err
 	}
 	return swap(staged, dataDir)
@@ -59,7 +61,7 @@ func stage(ctx context.Context, data, dir string, m Manifest) error {
 	for _, f := range m.Files {
 		rel := filepath.FromSlash(f.Path)
 		dst := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dst), perm.Dir); err != nil {
 			return err
 		}
 		size, sum, err := copyFile(ctx, filepath.Join(data, rel), dst, fs.FileMode(f.Mode))

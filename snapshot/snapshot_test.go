@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/faultdrill/faultdrill/internal/perm"
 	"github.com/faultdrill/faultdrill/snapshot"
 )
 
@@ -65,7 +66,10 @@ var _ = Describe("Take", func() {
 		Expect(m.Digest).To(Equal(m.ListDigest()))
 		Expect(m.Digest).To(HaveLen(64))
 
-		Expect(tree(filepath.Join(snap, snapshot.DataDir))).To(Equal(tree(src)))
+		Expect(contents(filepath.Join(snap, snapshot.DataDir))).To(Equal(contents(src)))
+		Expect(modes(filepath.Join(snap, snapshot.DataDir))).To(Equal(map[string]fs.FileMode{
+			"VERSION": perm.File, "app.db": perm.File, "config": perm.Dir, "config/app.yaml": perm.File,
+		}), "the copies are private; the manifest keeps the source's modes")
 		var onDisk snapshot.Manifest
 		b, err := os.ReadFile(filepath.Join(snap, snapshot.ManifestName))
 		Expect(err).NotTo(HaveOccurred())
@@ -166,7 +170,7 @@ var _ = Describe("Verify", func() {
 	})
 
 	It("finds a changed mode", func() {
-		Expect(os.Chmod(filepath.Join(data, "notes/a.txt"), 0o600)).To(Succeed())
+		Expect(os.Chmod(filepath.Join(data, "notes/a.txt"), 0o644)).To(Succeed())
 		expectProblem(snapshot.Verify(snap), "notes/a.txt", snapshot.Changed)
 	})
 

@@ -1,6 +1,8 @@
 package snapshot
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"bytes"
 	"context"
 	"database/sql"
@@ -51,7 +53,7 @@ func openCopy(ctx context.Context, path string) (*sql.DB, func(), error) {
 		if _, err := os.Stat(path + suffix); suffix != "" && errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if _, _, err := copyFile(ctx, path+suffix, dst+suffix, 0o600); err != nil {
+		if _, _, err := copyFile(ctx, path+suffix, dst+suffix, perm.File); err != nil {
 			cleanup()
 			return nil, nil, err
 		}

@@ -1,6 +1,8 @@
 package snapshot
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	"errors"
 	"fmt"
@@ -51,7 +53,7 @@ func take(ctx context.Context, srcDir, destDir string) (m Manifest, err error) {
 		}
 	}()
 	data := filepath.Join(destDir, DataDir)
-	if err := os.Mkdir(data, 0o755); err != nil {
+	if err := os.Mkdir(data, perm.Dir); err != nil {
 		return m, err
 	}
 	files, err := copyTree(ctx, srcDir, data)
@@ -79,7 +81,7 @@ func prepareDest(destDir string) error {
 	entries, err := os.ReadDir(destDir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return os.MkdirAll(destDir, 0o755)
+		return os.MkdirAll(destDir, perm.Dir)
 	case err != nil:
 		if _, serr := os.Stat(destDir); serr == nil {
 			return fmt.Errorf("%s: %w", destDir, ErrDestinationExists)
@@ -124,16 +126,18 @@ func copyTree(ctx context.Context, src, dst string) ([]File, error) {
 		target := filepath.Join(dst, rel)
 		switch {
 		case info.IsDir():
-			return os.Mkdir(target, info.Mode().Perm()|0o700)
+			return os.Mkdir(target, perm.Dir)
 		case !info.Mode().IsRegular():
 			return fmt.Errorf("%s: %w (%s)", rel, ErrNotRegular, info.Mode().Type())
 		}
-		perm := info.Mode().Perm()
-		size, sum, err := copyFile(ctx, path, target, perm)
+		// The copy is private; the manifest keeps the source's mode, which
+		// a restore puts back.
+		mode := info.Mode().Perm()
+		size, sum, err := copyFile(ctx, path, target, perm.File)
 		if err != nil {
 			return err
 		}
-		files = append(files, File{Path: filepath.ToSlash(rel), Size: size, Mode: Mode(perm), SHA256: sum})
+		files = append(files, File{Path: filepath.ToSlash(rel), Size: size, Mode: Mode(mode), SHA256: sum})
 		return nil
 	})
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })

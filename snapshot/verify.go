@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/faultdrill/faultdrill/internal/perm"
 )
 
 // ErrCorrupt is the sentinel every verification failure wraps: the
@@ -156,9 +158,11 @@ func checkFile(ctx context.Context, data string, f File) (*CorruptError, error) 
 		return nil, err
 	case !info.Mode().IsRegular():
 		return &CorruptError{Path: f.Path, Problem: Changed, Detail: "no longer a regular file"}, nil
-	case info.Mode().Perm() != fs.FileMode(f.Mode):
+	case info.Mode().Perm() != perm.File:
+		// The copy is always private; the manifest's mode is the source's,
+		// which a restore puts back.
 		return &CorruptError{Path: f.Path, Problem: Changed,
-			Detail: fmt.Sprintf("mode %04o, manifest says %04o", uint32(info.Mode().Perm()), uint32(f.Mode))}, nil
+			Detail: fmt.Sprintf("mode %04o, a snapshot's files are %04o", uint32(info.Mode().Perm()), uint32(perm.File))}, nil
 	case info.Size() != f.Size:
 		return &CorruptError{Path: f.Path, Problem: Changed,
 			Detail: fmt.Sprintf("size %d, manifest says %d", info.Size(), f.Size)}, nil

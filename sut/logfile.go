@@ -1,6 +1,8 @@
 package sut
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"fmt"
 	"io"
 	"os"
@@ -16,14 +18,17 @@ const (
 
 // openLog opens (appending) the log of one service version, writes a header
 // line for this start and returns the file with the offset where this
-// start's output begins.
-func openLog(path, service, version string, argv []string) (*os.File, int64, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+// start's output begins. redact, if set, is applied to the header.
+func openLog(path, service, version string, argv []string, redact func(string) string) (*os.File, int64, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, perm.File)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sut: open log: %w", err)
 	}
 	header := fmt.Sprintf("--- faultdrill %s: start %s %s: %s\n",
 		time.Now().Format(time.RFC3339), service, version, strings.Join(argv, " "))
+	if redact != nil {
+		header = redact(header)
+	}
 	if _, err := f.WriteString(header); err != nil {
 		f.Close()
 		return nil, 0, fmt.Errorf("sut: write log %s: %w", path, err)

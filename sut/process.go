@@ -1,6 +1,8 @@
 package sut
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"cmp"
 	"context"
 	"errors"
@@ -52,6 +54,10 @@ type ProcessOptions struct {
 	// synchronously, possibly from several goroutines at once, and must not
 	// block for long.
 	OnEvent func(Event)
+	// Redact, if set, is applied to what the runtime writes about a start
+	// in a log header (the command line), so that secret values passed to
+	// a service stay out of its log.
+	Redact func(string) string
 }
 
 // Process is the default Runtime: each service version runs as a local
@@ -65,6 +71,7 @@ type Process struct {
 	pidPath string
 	vars    map[string]string
 	onEvent func(Event)
+	redact  func(string) string
 	spawner *spawner
 	health  *http.Client
 
@@ -146,7 +153,7 @@ func NewProcess(opts ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(workDir, "logs"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(workDir, "logs"), perm.Dir); err != nil {
 		return nil, fmt.Errorf("sut: process runtime: %w", err)
 	}
 	return &Process{
@@ -155,6 +162,7 @@ func NewProcess(opts ProcessOptions) (*Process, error) {
 		pidPath:  filepath.Join(workDir, PIDFileName),
 		vars:     opts.Vars,
 		onEvent:  opts.OnEvent,
+		redact:   opts.Redact,
 		spawner:  newSpawner(),
 		health:   newHealthClient(),
 		services: services,

@@ -1,6 +1,8 @@
 package sut
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	"errors"
 	"fmt"
@@ -78,7 +80,7 @@ func (p *Process) launch(ctx context.Context, svc *service, version string, vs V
 		return nil, err
 	}
 	if svc.spec.DataDir {
-		if err := os.MkdirAll(p.dataDir(svc.name), 0o755); err != nil {
+		if err := os.MkdirAll(p.dataDir(svc.name), perm.Dir); err != nil {
 			return nil, fmt.Errorf("sut: start %s %s: data dir: %w", svc.name, version, err)
 		}
 	}
@@ -118,7 +120,7 @@ func (p *Process) launch(ctx context.Context, svc *service, version string, vs V
 // spawn starts the process in its own process group, with its output
 // appended to its log.
 func (p *Process) spawn(pr *proc, lp launchPlan) error {
-	logf, off, err := openLog(pr.logPath, pr.service, pr.version, lp.argv)
+	logf, off, err := openLog(pr.logPath, pr.service, pr.version, lp.argv, p.redact)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -279,10 +281,10 @@ func visualize(model porcupine.Model, keys []keyCheck, names []string, timeout t
 		}
 	}
 	_, info := porcupine.CheckOperationsVerbose(model, withRows(parts), timeout)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), perm.Dir); err != nil {
 		return fmt.Errorf("verify: linearizability visualisation: %w", err)
 	}
-	f, err := os.Create(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm.File)
 	if err != nil {
 		return fmt.Errorf("verify: linearizability visualisation: %w", err)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	_ "embed"
 	"errors"
@@ -43,7 +45,7 @@ func initScenario(_ context.Context, args []string, e env) int {
 		}
 		next = "pass --var ledger=PATH/TO/bin/ledger to run it"
 	}
-	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm.File)
 	if errors.Is(err, fs.ErrExist) {
 		fmt.Fprintf(e.stderr, "faultdrill init: %s already exists; give another file name, e.g. faultdrill init my-drill.yaml\n", dest)
 		return exitInvalid

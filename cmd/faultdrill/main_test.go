@@ -235,6 +235,14 @@ var _ = Describe("faultdrill report and cleanup", func() {
 		code, stdout, _ = cli(ctx, "cleanup", out)
 		Expect(code).To(Equal(exitPassed))
 		Expect(stdout).To(ContainSubstring("1 drill(s) scanned, 0 still running, 0 fault(s) reverted"))
+		data := filepath.Join(dirs[0], "data", "store", "ledger.db")
+		Expect(data).To(BeARegularFile(), "cleanup keeps a drill's data: it is evidence")
+
+		code, stdout, _ = cli(ctx, "cleanup", "--purge", out)
+		Expect(code).To(Equal(exitPassed), stdout)
+		Expect(stdout).To(ContainSubstring("removed data folder " + filepath.Join(dirs[0], "data")))
+		Expect(filepath.Join(dirs[0], "data")).NotTo(BeAnExistingFile(), "--purge removes it")
+		Expect(filepath.Join(dirs[0], reports.FileName)).To(BeARegularFile(), "and only it")
 	}, SpecTimeout(2*time.Minute))
 })
 

@@ -31,7 +31,7 @@ func plan(_ context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, err)
 		return exitInvalid
 	}
-	writePlan(e.stdout, sc)
+	writePlan(drill.Secrets(sc, nil).Writer(e.stdout), sc)
 	return exitPassed
 }
 

@@ -54,9 +54,11 @@ func report(_ context.Context, args []string, e env) int {
 func cleanupDrills(ctx context.Context, args []string, e env) int {
 	flags := newFlags("cleanup", "[DRILLS_DIR]", "Revert what drills killed before their own cleanup left behind: faults still on a remote\n"+
 		"toxiproxy, paused or orphaned processes, and (when a Docker engine answers) the containers,\n"+
-		"networks, volumes and images labelled with the drill's id. Drills whose harness still runs\n"+
-		"are left alone. Safe to run any time, and twice.",
+		"networks, volumes and images labelled with the drill's id. Data is evidence: a data volume's\n"+
+		"content is first copied to DRILL/data/SERVICE, and data folders are kept, unless --purge.\n"+
+		"Drills whose harness still runs are left alone. Safe to run any time, and twice.",
 		"faultdrill cleanup drills", e.stderr)
+	purge := flags.Bool("purge", false, "remove everything: data volumes without a copy, and each drill's data folder")
 	dirs, err := parse(flags, args)
 	if err != nil {
 		return flagExit(err)
@@ -75,7 +77,10 @@ func cleanupDrills(ctx context.Context, args []string, e env) int {
 	}
 	// Faults first: reverting one on a toxiproxy container needs the container.
 	sum, err := cleanup.Run(ctx, dir, e.stdout)
-	removed, engine, derr := cleanupContainers(ctx, dir, e.stdout)
+	removed, engine, derr := cleanupContainers(ctx, dir, *purge, e.stdout)
+	if *purge {
+		derr = errors.Join(derr, purgeData(dir, e.stdout))
+	}
 	fmt.Fprintf(e.stdout, "%d drill(s) scanned, %d still running, %d fault(s) reverted, %d process group(s) resumed, %d killed",
 		sum.Drills, sum.Running, sum.Reverted, sum.Resumed, sum.Killed)
 	if engine {
@@ -91,9 +96,11 @@ func cleanupDrills(ctx context.Context, args []string, e env) int {
 
 // cleanupContainers removes the containers, networks, volumes and built
 // images of every dead drill under dir (by drill id, its folder name), and
-// writes one line per object removed. It does nothing, and says nothing,
-// when no Docker engine answers (engine false).
-func cleanupContainers(ctx context.Context, dir string, w io.Writer) (removed int, engine bool, err error) {
+// writes one line per object removed. Unless purge, each data volume's
+// content is first copied into the drill folder (data/SERVICE), and a
+// volume whose copy fails is kept. It does nothing, and says nothing, when
+// no Docker engine answers (engine false).
+func cleanupContainers(ctx context.Context, dir string, purge bool, w io.Writer) (removed int, engine bool, err error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, false, nil
@@ -110,11 +117,18 @@ func cleanupContainers(ctx context.Context, dir string, w io.Writer) (removed in
 		if !entry.IsDir() || drillAlive(filepath.Join(dir, id)) {
 			continue
 		}
-		r, err := docker.Cleanup(ctx, id)
+		var o docker.CleanupOptions
+		if !purge {
+			o.ExportTo = filepath.Join(dir, id)
+		}
+		r, err := docker.CleanupWith(ctx, id, o)
 		if errors.Is(err, sut.ErrBadSpec) {
 			continue // not a name Docker accepts, so no drill id of its objects
 		}
 		errs = append(errs, err)
+		for _, line := range r.Exported {
+			fmt.Fprintf(w, "%s: copied volume %s\n", id, line)
+		}
 		for _, kind := range []struct {
 			what  string
 			names []string
@@ -126,6 +140,34 @@ func cleanupContainers(ctx context.Context, dir string, w io.Writer) (removed in
 		removed += r.Count()
 	}
 	return removed, true, errors.Join(errs...)
+}
+
+// purgeData removes the data folder (DRILL/data) of every dead drill under
+// dir, writing one line per folder removed.
+func purgeData(dir string, w io.Writer) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cleanup: %w", err)
+	}
+	var errs []error
+	for _, entry := range entries {
+		data := filepath.Join(dir, entry.Name(), "data")
+		if !entry.IsDir() || drillAlive(filepath.Join(dir, entry.Name())) {
+			continue
+		}
+		if _, err := os.Stat(data); err != nil {
+			continue
+		}
+		if err := os.RemoveAll(data); err != nil {
+			errs = append(errs, fmt.Errorf("cleanup: purge %s: %w", data, err))
+			continue
+		}
+		fmt.Fprintf(w, "%s: removed data folder %s\n", entry.Name(), data)
+	}
+	return errors.Join(errs...)
 }
 
 // drillAlive reports whether the harness of the drill in dir may still

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/faults"
@@ -54,6 +55,9 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		sc.System.Runtime = *runtime
 		sc.ApplyDefaults() // the runtime's own defaults, such as a container port
 	}
+	// From here on what faultdrill prints shows *** for secret values.
+	secrets := drill.Secrets(sc, vars)
+	e.stdout, e.stderr = secrets.Writer(e.stdout), secrets.Writer(e.stderr)
 	if *approve != "prompt" && *approve != "auto" {
 		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", *approve)
 		return exitInvalid
@@ -75,6 +79,10 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	if !*quiet {
 		opts.Progress = drill.NewProgress(e.stderr, e.tty)
 	}
+	// The services a drill starts inherit the mask, so what they write into
+	// the drill folder (data, logs) is private too, like faultdrill's own
+	// files (internal/perm).
+	syscall.Umask(0o077)
 	rep, err := drill.Run(ctx, sc, opts)
 	if rep == nil {
 		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)

@@ -45,6 +45,10 @@ type APIConfig struct {
 	Seed uint64
 	// Logger receives errors a client cannot see; nil discards them.
 	Logger *slog.Logger
+	// Token, when set, is required of every data write (PUT /entries,
+	// PUT /kv) as "Authorization: Bearer TOKEN"; one without it is
+	// answered 401. It is never logged.
+	Token string
 }
 
 // API is the api tier: a gateway that forwards the ledger's routes to the

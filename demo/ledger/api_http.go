@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -21,18 +22,33 @@ import (
 // flipped back.
 func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("PUT /entries/{id}", a.defective(a.putEntry, true))
+	mux.Handle("PUT /entries/{id}", a.authorized(a.defective(a.putEntry, true)))
 	mux.Handle("GET /entries/{id}", a.defective(a.getEntry, false))
 	mux.HandleFunc("GET /entries", a.listEntries)
 	mux.Handle("GET /accounts/{account}", a.defective(a.getAccount, false))
 	mux.HandleFunc("GET /totals", a.getTotals)
-	mux.Handle("PUT /kv/{key}", a.defective(a.putValue, true))
+	mux.Handle("PUT /kv/{key}", a.authorized(a.defective(a.putValue, true)))
 	mux.Handle("GET /kv/{key}", a.defective(a.getValue, false))
 	mux.HandleFunc("PUT /flags/{name}", a.putFlag)
 	mux.HandleFunc("GET /flags", a.getFlags)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	return labelled(TierAPI, a.cfg.Version, a.withFlags(mux))
+}
+
+// authorized answers 401 to a request without the configured token.
+func (a *API) authorized(next http.Handler) http.Handler {
+	if a.cfg.Token == "" {
+		return next
+	}
+	want := []byte("Bearer " + a.cfg.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			http.Error(w, "missing or wrong bearer token", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // defective wraps a data route with the defects that hit any request —

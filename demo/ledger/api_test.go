@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -157,5 +158,27 @@ var _ = Describe("the api's defects", func() {
 		start := time.Now()
 		Expect(call(http.MethodGet, api+"/accounts/acct-1", "").code).To(Equal(http.StatusOK))
 		Expect(time.Since(start)).To(BeNumerically(">=", delay))
+	})
+})
+
+var _ = Describe("the api tier with a token", func() {
+	It("answers 401 to a data write without the bearer token, and lets reads and health through", func() {
+		_, store := startStore(ledger.StoreConfig{Version: "v1"})
+		api := startAPI(ledger.APIConfig{StoreURL: store, Token: "s3cr3t"})
+		Expect(put(api, "req-1", "acct-1", 1).code).To(Equal(http.StatusUnauthorized))
+
+		body := `{"account":"acct-1","amount":1}`
+		for auth, want := range map[string]int{"Bearer wrong": http.StatusUnauthorized, "s3cr3t": http.StatusUnauthorized, "Bearer s3cr3t": http.StatusCreated} {
+			req, err := http.NewRequest(http.MethodPut, api+"/entries/req-2", strings.NewReader(body))
+			Expect(err).NotTo(HaveOccurred())
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", auth)
+			resp, err := http.DefaultClient.Do(req)
+			Expect(err).NotTo(HaveOccurred())
+			resp.Body.Close()
+			Expect(resp.StatusCode).To(Equal(want), auth)
+		}
+		Expect(call(http.MethodGet, api+"/entries/req-2", "").code).To(Equal(http.StatusOK))
+		Expect(call(http.MethodGet, api+"/healthz", "").code).To(Equal(http.StatusOK))
 	})
 })

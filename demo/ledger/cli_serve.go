@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 )
 
 const storeUsage = `Usage: ledger store --listen HOST:PORT --data DIR [--version v1] [--defect NAME[=VALUE]]...
@@ -25,6 +26,9 @@ Flags:
 Example:
   ledger store --listen 127.0.0.1:7001 --data ./data --version v2 --defect double-apply
 `
+
+// TokenEnv is the environment variable holding the api's bearer token.
+const TokenEnv = "LEDGER_API_TOKEN"
 
 const apiUsage = `Usage: ledger api --listen HOST:PORT --store URL [flags]
 
@@ -46,6 +50,10 @@ Flags:
                            lost-writes[=0.2]      that fraction of writes answered 201, never forwarded
                            bad-flag[=fast-path]   while that flag is on, half the writes answered 500
                            stale-cache[=2s]       GET /kv cached that long, not invalidated by PUT
+
+Environment:
+  LEDGER_API_TOKEN       when set, a data write (PUT /entries, PUT /kv) must carry
+                         "Authorization: Bearer TOKEN", else it is answered 401
 
 Example:
   ledger api --listen 127.0.0.1:7000 --store http://127.0.0.1:7001 --version v2 --defect latency=250ms
@@ -123,7 +131,7 @@ func runAPI(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	logger := newLogger(stderr)
 	api, err := NewAPI(APIConfig{StoreURL: *store, StoreTimeout: *timeout, FlagRefresh: *refresh,
-		Version: tf.version, Defects: defects, Seed: *seed, Logger: logger})
+		Version: tf.version, Defects: defects, Seed: *seed, Logger: logger, Token: os.Getenv(TokenEnv)})
 	if err != nil {
 		return &usageError{err: err}
 	}

@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -31,7 +33,7 @@ func openDB(ctx context.Context, dataDir string, create bool) (*sql.DB, error) {
 		return nil, fmt.Errorf("ledger: data dir %q: must not contain '?'", dataDir)
 	}
 	if create {
-		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		if err := os.MkdirAll(dataDir, perm.Dir); err != nil {
 			return nil, fmt.Errorf("ledger: data dir: %w", err)
 		}
 	} else if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {

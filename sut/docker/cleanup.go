@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/moby/moby/client"
@@ -16,6 +17,20 @@ type Removed struct {
 	Networks   []string
 	Volumes    []string
 	Images     []string
+	// Exported lists the data volumes whose content was copied into the
+	// drill folder before they were removed, as "VOLUME to PATH (N files,
+	// N bytes)".
+	Exported []string
+}
+
+// CleanupOptions says what Cleanup keeps.
+type CleanupOptions struct {
+	// ExportTo, when set, is the drill's folder: the content of each data
+	// volume is copied to ExportTo/data/SERVICE before the volume is
+	// removed, since it is evidence. A volume whose copy fails is kept
+	// (and the error returned), so nothing is lost. Empty purges: volumes
+	// are removed without a copy.
+	ExportTo string
 }
 
 // Count is the number of things removed.
@@ -27,8 +42,15 @@ func (r Removed) Count() int {
 // labelled with the drill id, or every faultdrill-labelled leftover when
 // drillID is empty: what a drill killed before its Close left behind. The
 // demo images of BuildImages are kept. It goes on after an error and
-// returns every error, with what it did remove.
+// returns every error, with what it did remove. Data volumes are removed
+// without a copy: CleanupWith keeps their content.
 func Cleanup(ctx context.Context, drillID string) (Removed, error) {
+	return CleanupWith(ctx, drillID, CleanupOptions{})
+}
+
+// CleanupWith is Cleanup that first copies each data volume into the drill
+// folder when o.ExportTo is set (see CleanupOptions).
+func CleanupWith(ctx context.Context, drillID string, o CleanupOptions) (Removed, error) {
 	if drillID != "" {
 		if err := checkDrillID(drillID); err != nil {
 			return Removed{}, err
@@ -42,11 +64,18 @@ func Cleanup(ctx context.Context, drillID string) (Removed, error) {
 	f := drillFilter(drillID)
 	var out Removed
 	var errs []error
+	var keep []string
+	if o.ExportTo != "" {
+		// Before the containers go: a helper container needs an image, and
+		// the drill's built images are among what is removed.
+		out.Exported, keep, err = exportVolumes(ctx, cli, f, o.ExportTo)
+		errs = append(errs, err)
+	}
 	out.Containers, err = removeContainers(ctx, cli, f)
 	errs = append(errs, err)
 	out.Networks, err = removeNetworks(ctx, cli, f)
 	errs = append(errs, err)
-	out.Volumes, err = removeVolumes(ctx, cli, f)
+	out.Volumes, err = removeVolumes(ctx, cli, f, keep)
 	errs = append(errs, err)
 	out.Images, err = removeImages(ctx, cli, f)
 	errs = append(errs, err)
@@ -91,7 +120,7 @@ func removeNetworks(ctx context.Context, cli client.APIClient, f client.Filters)
 	return done, errors.Join(errs...)
 }
 
-func removeVolumes(ctx context.Context, cli client.APIClient, f client.Filters) ([]string, error) {
+func removeVolumes(ctx context.Context, cli client.APIClient, f client.Filters, keep []string) ([]string, error) {
 	list, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
 	if err != nil {
 		return nil, fmt.Errorf("docker: cleanup: list volumes: %w", err)
@@ -99,6 +128,9 @@ func removeVolumes(ctx context.Context, cli client.APIClient, f client.Filters) 
 	var done []string
 	var errs []error
 	for _, v := range list.Items {
+		if slices.Contains(keep, v.Name) {
+			continue
+		}
 		if _, err := cli.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}); err != nil && !isNotFound(err) {
 			errs = append(errs, fmt.Errorf("docker: cleanup: remove volume %s: %w", v.Name, err))
 			continue

@@ -1,6 +1,8 @@
 package docker
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -93,14 +95,14 @@ func rebuild(ctx context.Context, dir string, img demoImage, labels map[string]s
 // stageDemoImage fills a build context: the static binary and the
 // Dockerfile.
 func stageDemoImage(ctx context.Context, root, dir string, img demoImage, logw io.Writer) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, perm.Dir); err != nil {
 		return fmt.Errorf("docker: images: %w", err)
 	}
 	df, err := os.ReadFile(filepath.Join(root, "demo", "docker", img.dockerfile))
 	if err != nil {
 		return fmt.Errorf("docker: images: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, img.dockerfile), df, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, img.dockerfile), df, perm.File); err != nil {
 		return fmt.Errorf("docker: images: %w", err)
 	}
 	var out bytes.Buffer

@@ -1,6 +1,8 @@
 package docker
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	"fmt"
 	"io"
@@ -13,7 +15,7 @@ import (
 // the output begins. It is called before every removal of a container, so
 // a container's logs are saved exactly once.
 func (r *Runtime) saveLogs(ctx context.Context, c *ctr, why string) (int64, error) {
-	f, err := os.OpenFile(c.logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(c.logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, perm.File)
 	if err != nil {
 		return 0, fmt.Errorf("docker: open log: %w", err)
 	}

@@ -1,6 +1,8 @@
 package docker
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"cmp"
 	"context"
 	"fmt"
@@ -125,7 +127,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(workDir, "logs"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(workDir, "logs"), perm.Dir); err != nil {
 		return nil, fmt.Errorf("docker: %w", err)
 	}
 	cli, err := connect(ctx)

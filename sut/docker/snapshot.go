@@ -1,6 +1,8 @@
 package docker
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"context"
 	"errors"
 	"fmt"
@@ -142,7 +144,7 @@ func (r *Runtime) copyOut(ctx context.Context, id, destDir string) (copied, erro
 		return copied{}, fmt.Errorf("copy from %s: %w", shortID(id), err)
 	}
 	defer res.Content.Close()
-	if err := os.MkdirAll(destDir, 0o755); err != nil {
+	if err := os.MkdirAll(destDir, perm.Dir); err != nil {
 		return copied{}, err
 	}
 	return untar(res.Content, destDir)

@@ -1,6 +1,8 @@
 package docker
 
 import (
+	"github.com/faultdrill/faultdrill/internal/perm"
+
 	"archive/tar"
 	"errors"
 	"fmt"
@@ -67,14 +69,14 @@ func stripFirst(name string) (string, bool) {
 func extract(tr *tar.Reader, h *tar.Header, target string) error {
 	switch h.Typeflag {
 	case tar.TypeDir:
-		if err := os.MkdirAll(target, 0o755); err != nil {
+		if err := os.MkdirAll(target, perm.Dir); err != nil {
 			return fmt.Errorf("extract: %w", err)
 		}
 	case tar.TypeReg:
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(target), perm.Dir); err != nil {
 			return fmt.Errorf("extract: %w", err)
 		}
-		f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fs.FileMode(h.Mode).Perm())
+		f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm.File)
 		if err != nil {
 			return fmt.Errorf("extract: %w", err)
 		}
