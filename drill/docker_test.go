@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -337,7 +339,8 @@ rollback:
       for: 3s
 `))
 		run := exec.CommandContext(ctx, faultdrillBin(ctx), "run", "--quiet", "--out", out, scenario)
-		run.Stdout, run.Stderr = GinkgoWriter, GinkgoWriter
+		var stderr syncBuffer
+		run.Stdout, run.Stderr = GinkgoWriter, io.MultiWriter(GinkgoWriter, &stderr)
 		Expect(run.Start()).To(Succeed())
 		DeferCleanup(func() { _ = run.Process.Kill() })
 		Eventually(func(g Gomega) {
@@ -350,6 +353,8 @@ rollback:
 		DeferCleanup(func(ctx SpecContext) { _, _ = docker.Cleanup(ctx, id) }) // should this spec fail
 		Expect(run.Process.Signal(syscall.SIGKILL)).To(Succeed())
 		Expect(run.Wait()).To(HaveOccurred())
+		Expect(stderr.String()).NotTo(ContainSubstring("Connected to docker"), "testcontainers' banner is kept off stderr")
+		Expect(os.ReadFile(filepath.Join(dir, drill.BuildLogFile))).To(ContainSubstring("docker engine "), "the engine is named in the drill's build log")
 		Expect(labelledCount(ctx, id)).To(BeNumerically(">=", 5), "the dead drill left its 3 containers, network and volume")
 
 		return out, dir, id
@@ -580,4 +585,23 @@ func halfEngine() string {
 	go func() { _ = srv.Serve(ln) }()
 	DeferCleanup(srv.Close)
 	return sock
+}
+
+// syncBuffer is a bytes.Buffer safe for a process's writes and a spec's
+// reads at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

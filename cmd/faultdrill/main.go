@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	tclog "github.com/testcontainers/testcontainers-go/log"
 )
 
 // env is every piece of OS state the CLI touches, so that it runs
@@ -26,6 +28,10 @@ type env struct {
 }
 
 func main() {
+	// testcontainers prints a banner about the Docker engine on stderr
+	// through its process-wide default logger; the docker runtime writes
+	// those facts into the drill's logs/build.log instead.
+	tclog.SetDefault(tclog.NewNoopLogger())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := env{stdout: os.Stdout, stderr: os.Stderr, tty: isTerminal(os.Stderr)}
 	if isTerminal(os.Stdin) {

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/faultdrill/faultdrill/drill"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -302,4 +305,44 @@ var _ = Describe("faultdrill run for a CI job", func() {
 		Expect(rep.Approval.Rationale).To(Equal("error spike is real"))
 		Expect(out.String()).To(MatchRegexp(`rollback approved by Ana Lima \(payments-oncall\) after \d`), "the summary names who decided and how long it took")
 	}, SpecTimeout(2*time.Minute))
+})
+
+var _ = Describe("faultdrill cleanup and Docker", func() {
+	// engineSpy listens where DOCKER_HOST points and counts the
+	// connections made to it.
+	engineSpy := func() *atomic.Int32 {
+		GinkgoHelper()
+		sock := filepath.Join(GinkgoT().TempDir(), "docker.sock")
+		l, err := net.Listen("unix", sock)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(l.Close)
+		var n atomic.Int32
+		go func() {
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				n.Add(1)
+				c.Close()
+			}
+		}()
+		GinkgoT().Setenv("DOCKER_HOST", "unix://"+sock)
+		return &n
+	}
+
+	It("never touches Docker for a folder of process drills, and asks it for a folder with a docker drill", func(ctx SpecContext) {
+		calls := engineSpy()
+		out := GinkgoT().TempDir()
+		Expect(os.MkdirAll(filepath.Join(out, "proc-20260101-000000-aaaa", "logs"), 0o700)).To(Succeed())
+		code, stdout, stderr := cli(ctx, "cleanup", out)
+		Expect(code).To(Equal(exitPassed), stdout+stderr)
+		Expect(calls.Load()).To(BeZero(), "no connection to the engine")
+		Expect(stderr).NotTo(ContainSubstring("Connected to docker"))
+
+		Expect(os.MkdirAll(filepath.Join(out, "dock-20260101-000000-bbbb", "logs"), 0o700)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(out, "dock-20260101-000000-bbbb", drill.BuildLogFile), nil, 0o600)).To(Succeed())
+		cli(ctx, "cleanup", out)
+		Expect(calls.Load()).To(BeNumerically(">", 0), "a docker drill's folder: the engine is asked")
+	})
 })

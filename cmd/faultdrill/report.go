@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/faultdrill/faultdrill/cleanup"
+	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/sut"
 	"github.com/faultdrill/faultdrill/sut/docker"
@@ -108,15 +109,24 @@ func cleanupContainers(ctx context.Context, dir string, purge bool, w io.Writer)
 	if err != nil {
 		return 0, false, fmt.Errorf("cleanup: %w", err)
 	}
-	if docker.Available(ctx) != nil {
-		return 0, false, nil
-	}
-	var errs []error
+	// Only drills that ran on Docker left anything there: the docker
+	// runtime writes its build log before it creates anything. A folder of
+	// process drills never touches Docker.
+	var ids []string
 	for _, entry := range entries {
 		id := entry.Name()
 		if !entry.IsDir() || drillAlive(filepath.Join(dir, id)) {
 			continue
 		}
+		if _, err := os.Stat(filepath.Join(dir, id, drill.BuildLogFile)); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 || docker.Available(ctx) != nil {
+		return 0, false, nil
+	}
+	var errs []error
+	for _, id := range ids {
 		var o docker.CleanupOptions
 		if !purge {
 			o.ExportTo = filepath.Join(dir, id)

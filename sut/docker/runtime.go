@@ -140,11 +140,24 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		buildLog: cmp.Or[io.Writer](opts.BuildLog, io.Discard), logger: tclog.NewNoopLogger(),
 		cli: cli, netName: networkName(opts.DrillID), services: services, built: map[string]string{},
 	}
+	r.logEngine(ctx)
 	if err := r.createNetwork(ctx); err != nil {
 		cli.Close()
 		return nil, err
 	}
 	return r, nil
+}
+
+// logEngine writes which Docker engine the drill runs on into the build
+// log: the facts testcontainers would print as a banner on stderr, kept
+// with the drill instead (faultdrill silences that banner).
+func (r *Runtime) logEngine(ctx context.Context) {
+	v, err := r.cli.ServerVersion(ctx, client.ServerVersionOptions{})
+	if err != nil {
+		fmt.Fprintf(r.buildLog, "docker engine: version not known: %v\n", err)
+		return
+	}
+	fmt.Fprintf(r.buildLog, "docker engine %s (API %s, %s/%s) at %s\n", v.Version, v.APIVersion, v.Os, v.Arch, r.cli.DaemonHost())
 }
 
 // createNetwork creates the drill's bridge network, labelled with its id.
