@@ -264,7 +264,7 @@ func (r *run) switchVersion(ctx context.Context, service, version, by string) er
 	r.report.Deploys = append(r.report.Deploys, d)
 	r.mu.Unlock()
 	if err != nil {
-		r.journal.Add("deploy.failed", fmt.Sprintf("%s %s: %v", service, version, err), nil)
+		r.journal.Add("deploy.failed", fmt.Sprintf("%s %s: %v", service, version, err), startFailure(err))
 		return fmt.Errorf("deploy %s %s: %w", service, version, err)
 	}
 	r.journal.Add("deploy.end", fmt.Sprintf("%s %s healthy after %s", service, version, (d.End-d.Start).Round(time.Millisecond)), nil)

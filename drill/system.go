@@ -192,6 +192,7 @@ func (r *run) startGroup(ctx context.Context, group []string) error {
 		wg.Go(func() {
 			version := r.sc.System.Services[svc].Initial
 			if _, err := r.runtime.Start(ctx, svc, version, r.linkVars()); err != nil {
+				r.journal.Add("sut.start-failed", err.Error(), startFailure(err))
 				errs[i] = fmt.Errorf("drill: %w", err)
 				cancel() // the group cannot come up: stop waiting for the others
 				return
@@ -208,6 +209,16 @@ func (r *run) startGroup(ctx context.Context, group []string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// startFailure returns the journal fields of a failed start: the service's
+// log and its last lines (at most 10), which the one-line error leaves out.
+func startFailure(err error) map[string]any {
+	var se *sut.StartError
+	if !errors.As(err, &se) {
+		return nil
+	}
+	return map[string]any{"service": se.Service, "version": se.Version, "log": se.LogPath, "logTail": se.LogTail}
 }
 
 func (r *run) sutEvent(e sut.Event) {

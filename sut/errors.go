@@ -69,7 +69,9 @@ type StartError struct {
 	LogTail string
 }
 
-// Error reads as one sentence, followed by the log tail when there is one.
+// Error reads as one line: the cause, the last health check, and the
+// service's log with its last line; LogTail holds a few more lines, for
+// the journal.
 func (e *StartError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sut: start %s %s: %v", e.Service, e.Version, e.Reason)
@@ -79,12 +81,25 @@ func (e *StartError) Error() string {
 	if e.LastCheck != "" {
 		fmt.Fprintf(&b, "; last health check: %s", e.LastCheck)
 	}
-	if e.LogTail != "" {
-		fmt.Fprintf(&b, "; last lines of %s:\n%s", e.LogPath, e.LogTail)
-	} else if e.LogPath != "" {
+	switch last := lastLine(e.LogTail); {
+	case last != "":
+		fmt.Fprintf(&b, "; its log %s ends with %q", e.LogPath, last)
+	case e.LogPath != "":
 		fmt.Fprintf(&b, "; nothing in %s", e.LogPath)
 	}
 	return b.String()
+}
+
+// lastLine returns the last non-empty line of s, cut to 200 bytes.
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
 }
 
 // Unwrap returns the reason, so errors.Is(err, ErrExitedEarly) works.

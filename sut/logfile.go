@@ -11,9 +11,9 @@ import (
 )
 
 const (
-	// tailLines and tailBytes bound the log tail quoted in a StartError.
-	tailLines = 20
-	tailBytes = 16 << 10
+	// tailLines and tailBytes bound the log tail a StartError keeps.
+	tailLines = 10
+	tailBytes = 4 << 10
 )
 
 // openLog opens (appending) the log of one service version, writes a header

@@ -346,3 +346,39 @@ var _ = Describe("faultdrill cleanup and Docker", func() {
 		Expect(calls.Load()).To(BeNumerically(">", 0), "a docker drill's folder: the engine is asked")
 	})
 })
+
+var _ = Describe("a service that fails to start", func() {
+	It("is one line with the cause and the log, in the output and in report.json; its last lines go to the journal", func(ctx SpecContext) {
+		path := writeFile("crash.yaml", `apiVersion: faultdrill/v1
+metadata: {name: crash}
+system:
+  services:
+    api:
+      initial: v1
+      versions:
+        v1: {command: [sh, -c, 'i=0; while [ $$i -lt 50 ]; do i=$$((i+1)); echo "boot line $$i"; done; exit 3']}
+load:
+  target: api
+  duration: 5s
+  streams: [{name: r, rate: 1/s, path: /r}]
+`)
+		dir := filepath.Join(GinkgoT().TempDir(), "drill")
+		code, stdout, stderr := cli(ctx, "run", "--quiet", "--report-dir", dir, path)
+		Expect(code).To(Equal(exitError), stdout+stderr)
+		output := stdout + stderr
+		Expect(output).To(ContainSubstring(`exited before it was healthy (exit status 3)`))
+		Expect(output).To(ContainSubstring(`ends with "boot line 50"`))
+		Expect(output).To(ContainSubstring(filepath.Join("logs", "api-v1.log")))
+		Expect(output).NotTo(ContainSubstring("boot line 49"), "no log dump in the output")
+
+		raw, err := os.ReadFile(filepath.Join(dir, reports.FileName))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(raw)).To(ContainSubstring("boot line 50"))
+		Expect(string(raw)).NotTo(ContainSubstring("boot line 49"), "one line of the log in report.json, not kilobytes")
+		journal, err := os.ReadFile(filepath.Join(dir, reports.JournalFileName))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(journal)).To(ContainSubstring(`"sut.start-failed"`))
+		Expect(string(journal)).To(ContainSubstring("boot line 41"))
+		Expect(string(journal)).NotTo(ContainSubstring("boot line 40\\n"), "ten lines of the log in the journal")
+	}, SpecTimeout(time.Minute))
+})
