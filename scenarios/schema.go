@@ -19,6 +19,11 @@ import (
 // schemaDialect is the JSON Schema draft the generated schema follows.
 const schemaDialect = "https://json-schema.org/draft/2020-12/schema"
 
+// SchemaID is the $id of the scenario format's JSON Schema, which
+// `faultdrill schema` prints; `faultdrill init` names it on the first line
+// of the files it writes, for yaml-language-server.
+const SchemaID = "https://faultdrill.dev/schema/scenario/v1.json"
+
 // durationPattern matches the durations time.ParseDuration reads.
 const durationPattern = `^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))+$`
 
@@ -30,6 +35,7 @@ func Schema() ([]byte, error) {
 	g := schemaGen{defs: map[string]map[string]any{}}
 	root := g.object(reflect.TypeFor[Scenario]())
 	root["$schema"] = schemaDialect
+	root["$id"] = SchemaID
 	root["title"] = "faultdrill scenario"
 	root["description"] = "A chaos and rollback drill: the system under test, its load, a timeline of changes and faults, the rollback policy and the verifiers."
 	root["$defs"] = g.defs

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/scenarios"
 	"github.com/faultdrill/faultdrill/scenarios/examples"
 )
 
@@ -56,14 +57,15 @@ func initScenario(_ context.Context, args []string, e env) int {
 }
 
 // starterScenario returns a bundled scenario with its binary path made
-// independent of the repository's layout.
+// independent of the repository's layout, under a first line that points
+// editors (yaml-language-server) at the scenario format's JSON Schema.
 func starterScenario(name string) ([]byte, error) {
 	b, err := fs.ReadFile(examples.FS(), name)
 	if err != nil {
 		names, _ := examples.Names()
 		return nil, fmt.Errorf("no bundled scenario %q (bundled: %s)", name, strings.Join(names, ", "))
 	}
-	return []byte(strings.Replace(string(b), "  ledger: ../../bin/ledger",
+	return []byte("# yaml-language-server: $schema=" + scenarios.SchemaID + "\n" + strings.Replace(string(b), "  ledger: ../../bin/ledger",
 		"  # The demo system's binary (make build leaves it in bin/ of the faultdrill repository).\n"+
 			"  # Replace the services below with your own, or pass --var ledger=PATH.\n"+
 			"  ledger: ./bin/ledger", 1)), nil

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/scenarios"
 )
 
 const example = "../../scenarios/examples/ledger-bad-release.yaml"
@@ -110,6 +111,7 @@ load:
 		var schema map[string]any
 		Expect(json.Unmarshal([]byte(out), &schema)).To(Succeed())
 		Expect(schema).To(HaveKey("properties"))
+		Expect(schema).To(HaveKeyWithValue("$id", scenarios.SchemaID))
 	})
 
 	It("runs the bundled drill end to end and exits 0 with a summary and a report", func(ctx SpecContext) {
@@ -145,6 +147,8 @@ var _ = Describe("faultdrill init", func() {
 		src, err := os.ReadFile(dest)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(src)).To(ContainSubstring("ledger: ./bin/ledger"))
+		first, _, _ := strings.Cut(string(src), "\n")
+		Expect(first).To(Equal("# yaml-language-server: $schema=" + scenarios.SchemaID))
 		code, _, errOut = cli(ctx, "validate", dest)
 		Expect(code).To(Equal(exitPassed), errOut)
 
