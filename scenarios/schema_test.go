@@ -33,7 +33,7 @@ var _ = Describe("Schema", func() {
 	var schema map[string]any
 	var defs map[string]any
 
-	// def returns the $defs entry of a type, such as "faults.Spec".
+	// def returns the $defs entry of a type, such as "Fault".
 	def := func(name string) map[string]any {
 		d, ok := defs[name].(map[string]any)
 		ExpectWithOffset(1, ok).To(BeTrue(), "no $defs entry %q", name)
@@ -63,21 +63,21 @@ var _ = Describe("Schema", func() {
 
 	It("marks the required fields, and only those", func() {
 		Expect(schema["required"]).To(ConsistOf("apiVersion", "metadata", "system", "load"))
-		Expect(def("scenarios.LoadSpec")["required"]).To(ConsistOf("target", "duration", "streams"))
-		Expect(def("sut.ServiceSpec")["required"]).To(ConsistOf("initial", "versions"))
-		Expect(def("load.StreamSpec")["required"]).To(ConsistOf("name", "rate", "path"))
-		Expect(def("faults.Spec")["required"]).To(ConsistOf("kind"), "a fault acts on a link or a service")
-		Expect(def("rollback.TriggerSpec")).NotTo(HaveKey("required"), "a trigger is a threshold, a composite, a probe or a time")
-		Expect(def("rollback.ProbeSpec")["required"]).To(ConsistOf("url"))
-		Expect(def("rollback.ApprovalSpec")["required"]).To(ConsistOf("role"))
-		Expect(def("rollback.ActionSpec")["required"]).To(ConsistOf("action"))
-		Expect(def("scenarios.Snapshot")["required"]).To(ConsistOf("service"))
-		Expect(def("verify.Invariant")["required"]).To(ConsistOf("name"))
-		Expect(def("verify.SQLProbe")["required"]).To(ConsistOf("driver", "dsn", "query"))
-		Expect(def("sut.BuildSpec")["required"]).To(ConsistOf("context"))
-		Expect(def("sut.VersionSpec")).NotTo(HaveKey("required"), "the docker runtime needs no command")
-		Expect(def("faults.PartitionSpec")).NotTo(HaveKey("required"))
-		Expect(def("scenarios.Step")).NotTo(HaveKey("required"))
+		Expect(def("Load")["required"]).To(ConsistOf("target", "duration", "streams"))
+		Expect(def("Service")["required"]).To(ConsistOf("initial", "versions"))
+		Expect(def("Stream")["required"]).To(ConsistOf("name", "rate", "path"))
+		Expect(def("Fault")["required"]).To(ConsistOf("kind"), "a fault acts on a link or a service")
+		Expect(def("Trigger")).NotTo(HaveKey("required"), "a trigger is a threshold, a composite, a probe or a time")
+		Expect(def("Probe")["required"]).To(ConsistOf("url"))
+		Expect(def("Approval")["required"]).To(ConsistOf("role"))
+		Expect(def("Action")["required"]).To(ConsistOf("action"))
+		Expect(def("Snapshot")["required"]).To(ConsistOf("service"))
+		Expect(def("Invariant")["required"]).To(ConsistOf("name"))
+		Expect(def("SQLProbe")["required"]).To(ConsistOf("driver", "dsn", "query"))
+		Expect(def("Build")["required"]).To(ConsistOf("context"))
+		Expect(def("Version")).NotTo(HaveKey("required"), "the docker runtime needs no command")
+		Expect(def("Partition")).NotTo(HaveKey("required"))
+		Expect(def("Step")).NotTo(HaveKey("required"))
 	})
 
 	It("describes durations, rates, thresholds and fixed sets of words", func() {
@@ -85,25 +85,25 @@ var _ = Describe("Schema", func() {
 			p, _ := def(name)["properties"].(map[string]any)
 			return p
 		}
-		Expect(props("scenarios.LoadSpec")["duration"]).To(HaveKeyWithValue("pattern", ContainSubstring("ms|s|m|h")))
-		Expect(props("load.StreamSpec")["rate"]).To(HaveKeyWithValue("type", ConsistOf("string", "integer")))
-		Expect(props("rollback.TriggerSpec")["above"]).To(HaveKeyWithValue("type", ConsistOf("string", "number")))
-		Expect(props("faults.Spec")["kind"]).To(HaveKeyWithValue("enum", ConsistOf("latency", "bandwidth", "blackhole", "down",
+		Expect(props("Load")["duration"]).To(HaveKeyWithValue("pattern", ContainSubstring("ms|s|m|h")))
+		Expect(props("Stream")["rate"]).To(HaveKeyWithValue("type", ConsistOf("string", "integer")))
+		Expect(props("Trigger")["above"]).To(HaveKeyWithValue("type", ConsistOf("string", "number")))
+		Expect(props("Fault")["kind"]).To(HaveKeyWithValue("enum", ConsistOf("latency", "bandwidth", "blackhole", "down",
 			"reset", "slow_close", "slicer", "limit_data", "pause", "kill", "restart")))
-		Expect(props("faults.PartitionSpec")["mode"]).To(HaveKeyWithValue("enum", ConsistOf("blackhole", "down")))
-		Expect(props("rollback.TriggerSpec")["metric"]).To(HaveKeyWithValue("enum", ConsistOf("error_rate", "p50", "p90", "p99",
+		Expect(props("Partition")["mode"]).To(HaveKeyWithValue("enum", ConsistOf("blackhole", "down")))
+		Expect(props("Trigger")["metric"]).To(HaveKeyWithValue("enum", ConsistOf("error_rate", "p50", "p90", "p99",
 			"throughput", "status_5xx", "status_4xx")))
-		Expect(props("rollback.TriggerSpec")["above"]).To(HaveKeyWithValue("description", ContainSubstring(`"3x"`)))
-		Expect(props("rollback.ActionSpec")["action"]).To(HaveKeyWithValue("enum", ConsistOf("redeploy-previous", "flag",
+		Expect(props("Trigger")["above"]).To(HaveKeyWithValue("description", ContainSubstring(`"3x"`)))
+		Expect(props("Action")["action"]).To(HaveKeyWithValue("enum", ConsistOf("redeploy-previous", "flag",
 			"command", "http", "migrate-down", "restore-snapshot")))
-		Expect(props("rollback.Spec")["healFaults"]).To(And(HaveKeyWithValue("enum", ConsistOf("before", "after")), HaveKeyWithValue("default", "after")))
-		Expect(props("scenarios.Objectives")["weights"]).To(HaveKeyWithValue("propertyNames",
+		Expect(props("Rollback")["healFaults"]).To(And(HaveKeyWithValue("enum", ConsistOf("before", "after")), HaveKeyWithValue("default", "after")))
+		Expect(props("Objectives")["weights"]).To(HaveKeyWithValue("propertyNames",
 			HaveKeyWithValue("enum", ConsistOf("rto", "slo", "health", "detection", "errorBudget"))))
-		Expect(props("scenarios.Objectives")["errorBudget"]).To(HaveKeyWithValue("default", "5%"))
-		Expect(props("verify.SQLProbe")["driver"]).To(HaveKeyWithValue("enum", ConsistOf("sqlite", "postgres")))
-		Expect(props("faults.PartitionSpec")["split"]).To(HaveKeyWithValue("items", HaveKeyWithValue("type", "array")))
-		Expect(props("scenarios.Objectives")["passScore"]).To(HaveKeyWithValue("maximum", BeNumerically("==", 100)))
-		Expect(props("sut.ServiceSpec")).NotTo(HaveKey("name"), "the service name is its key, not a field")
+		Expect(props("Objectives")["errorBudget"]).To(HaveKeyWithValue("default", "5%"))
+		Expect(props("SQLProbe")["driver"]).To(HaveKeyWithValue("enum", ConsistOf("sqlite", "postgres")))
+		Expect(props("Partition")["split"]).To(HaveKeyWithValue("items", HaveKeyWithValue("type", "array")))
+		Expect(props("Objectives")["passScore"]).To(HaveKeyWithValue("maximum", BeNumerically("==", 100)))
+		Expect(props("Service")).NotTo(HaveKey("name"), "the service name is its key, not a field")
 	})
 
 	It("resolves every $ref to a $defs entry", func() {

@@ -1,0 +1,196 @@
+package scenarios
+
+import (
+	"reflect"
+	"slices"
+
+	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/sut"
+)
+
+// The shapes validation enforces beyond single fields, in JSON Schema.
+//
+// What the schema leaves to validation, and only that (the cross
+// references: checks of one part of a scenario against another, which a
+// JSON Schema cannot express):
+//   - names that refer to other parts: a link's from and to, a fault's
+//     link or service, a deploy's service and version, a service's
+//     initial version, load.target and its port, a heal's fault, a
+//     partition's services, a snapshot's service, an action's service and
+//     snapshot, a probe's service, healthPort and a link's ports;
+//   - uniqueness: link and stream names, fault names still active;
+//   - ${...} references in commands, env, urls and bodies;
+//   - order and time: steps and triggers within the load's duration, heals
+//     after their injects, a cycle of links outside one start group, the
+//     docker ports of a service's versions being the same;
+//   - a partition that cuts no link, a threshold's unit against its metric
+//     (the metric is a sibling field; the unit lives inside one string).
+
+// stepKeys are the keys of which a timeline step holds exactly one.
+func stepKeys() []string {
+	return []string{"deploy", "inject", "partition", "snapshot", "action", "heal", "wait"}
+}
+
+// shapeRules returns the rules of struct type t that tie its fields
+// together: which of them go together and which exclude each other.
+func shapeRules(t reflect.Type) map[string]any {
+	switch t {
+	case reflect.TypeFor[Step]():
+		var one []any
+		for _, k := range stepKeys() {
+			one = append(one, map[string]any{"required": []string{k}})
+		}
+		return map[string]any{"oneOf": one}
+	case reflect.TypeFor[rollback.TriggerSpec]():
+		return triggerRules()
+	case reflect.TypeFor[faults.Spec]():
+		return faultRules()
+	case reflect.TypeFor[faults.PartitionSpec]():
+		return map[string]any{"oneOf": []any{
+			map[string]any{"required": []string{"isolate"}},
+			map[string]any{"required": []string{"split"}},
+			map[string]any{"required": []string{"between"}},
+		}}
+	}
+	return nil
+}
+
+// triggerRules: a trigger is exactly one of a threshold (metric with
+// exactly one of above or below), a composite (any or all, not empty), a
+// probe or a planned time (at); only a threshold takes for, and a
+// composite's children are thresholds or composites.
+func triggerRules() map[string]any {
+	noFor := map[string]any{"not": map[string]any{"required": []string{"for"}}}
+	child := map[string]any{"type": "array", "minItems": 1, "items": map[string]any{
+		"$ref": "#/$defs/Trigger",
+		"not":  map[string]any{"anyOf": []any{map[string]any{"required": []string{"probe"}}, map[string]any{"required": []string{"at"}}}},
+	}}
+	threshold := map[string]any{"anyOf": []any{
+		map[string]any{"required": []string{"metric"}},
+		map[string]any{"required": []string{"above"}},
+		map[string]any{"required": []string{"below"}},
+	}}
+	return map[string]any{
+		"oneOf": []any{
+			map[string]any{"allOf": []any{threshold, map[string]any{"required": []string{"metric"}},
+				map[string]any{"oneOf": []any{map[string]any{"required": []string{"above"}}, map[string]any{"required": []string{"below"}}}}}},
+			map[string]any{"required": []string{"any"}, "properties": map[string]any{"any": child}, "allOf": []any{noFor}},
+			map[string]any{"required": []string{"all"}, "properties": map[string]any{"all": child}, "allOf": []any{noFor}},
+			map[string]any{"required": []string{"probe"}, "allOf": []any{noFor}},
+			map[string]any{"required": []string{"at"}, "allOf": []any{noFor}},
+		},
+	}
+}
+
+// faultRules: each fault kind (faults.ShapeOf) names its target, a link or
+// a service and not the other, reads its own parameters only, needs the
+// ones it cannot do without, and may be one way, partial or instant.
+func faultRules() map[string]any {
+	var params []string
+	for _, k := range faults.Kinds() {
+		sh, _ := faults.ShapeOf(k)
+		for _, p := range sh.Params {
+			if !slices.Contains(params, p) {
+				params = append(params, p)
+			}
+		}
+	}
+	var rules []any
+	for _, k := range faults.Kinds() {
+		sh, _ := faults.ShapeOf(k)
+		other := "service"
+		if sh.Target == "service" {
+			other = "link"
+		}
+		forbidden := []any{map[string]any{"required": []string{other}}}
+		for _, p := range params {
+			if !slices.Contains(sh.Params, p) {
+				forbidden = append(forbidden, map[string]any{"required": []string{p}})
+			}
+		}
+		then := map[string]any{
+			"required": append([]string{sh.Target}, sh.Required...),
+			"not":      map[string]any{"anyOf": forbidden},
+		}
+		props := map[string]any{}
+		for _, p := range sh.Required {
+			if p == "latency" || p == "delay" {
+				props[p] = map[string]any{"not": map[string]any{"pattern": zeroDurationPattern}}
+			} else {
+				props[p] = map[string]any{"minimum": 1}
+			}
+		}
+		if !sh.OneWay {
+			props["direction"] = map[string]any{"const": string(faults.Both)}
+		}
+		if !sh.Partial {
+			props["toxicity"] = map[string]any{"enum": []any{0, 1}}
+		}
+		if sh.Instant {
+			props["duration"] = map[string]any{"pattern": zeroDurationPattern}
+		}
+		if k == faults.Kill {
+			then["if"] = map[string]any{"required": []string{"restart"}, "properties": map[string]any{"restart": map[string]any{"const": true}}}
+			then["then"] = map[string]any{"properties": map[string]any{"duration": map[string]any{"pattern": zeroDurationPattern}}}
+		}
+		then["properties"] = props
+		rules = append(rules, map[string]any{
+			"if":   map[string]any{"required": []string{"kind"}, "properties": map[string]any{"kind": map[string]any{"const": string(k)}}},
+			"then": then,
+		})
+	}
+	return map[string]any{"allOf": rules}
+}
+
+// withRuntimeRules adds to the root schema what each runtime needs of a
+// version: the process runtime (the default) a command whose first
+// element is the program, the docker runtime exactly one of an image or a
+// build.
+func withRuntimeRules(root map[string]any) {
+	version := func(rule map[string]any) map[string]any {
+		return map[string]any{"properties": map[string]any{"system": map[string]any{"properties": map[string]any{
+			"services": map[string]any{"additionalProperties": map[string]any{"properties": map[string]any{
+				"versions": map[string]any{"additionalProperties": rule},
+			}}},
+		}}}}
+	}
+	docker := map[string]any{"properties": map[string]any{"system": map[string]any{
+		"required": []string{"runtime"}, "properties": map[string]any{"runtime": map[string]any{"const": faults.RuntimeDocker}},
+	}}}
+	root["if"] = docker
+	root["then"] = version(map[string]any{"oneOf": []any{
+		map[string]any{"required": []string{"image"}},
+		map[string]any{"required": []string{"build"}},
+	}})
+	root["else"] = version(map[string]any{"required": []string{"command"}, "properties": map[string]any{
+		"command": map[string]any{"minItems": 1, "prefixItems": []any{map[string]any{"pattern": `\S`}}},
+	}})
+}
+
+// moreFieldRules are the constraints of single fields that the checks of
+// the leaf packages make, beyond those of fieldRules.
+func moreFieldRules(owner reflect.Type, field string) map[string]any {
+	type key struct {
+		owner reflect.Type
+		field string
+	}
+	switch (key{owner, field}) {
+	case key{reflect.TypeFor[load.Spec](), "duration"}:
+		return map[string]any{"not": map[string]any{"pattern": zeroDurationPattern}}
+	case key{reflect.TypeFor[load.StreamSpec](), "resend"}:
+		return map[string]any{"minimum": 0, "exclusiveMaximum": 1}
+	case key{reflect.TypeFor[rollback.ProbeSpec](), "url"}:
+		return map[string]any{"pattern": "^/"}
+	case key{reflect.TypeFor[System](), "services"}:
+		return map[string]any{"minProperties": 1, "propertyNames": map[string]any{"pattern": safeName.String()}}
+	case key{reflect.TypeFor[sut.ServiceSpec](), "versions"}:
+		return map[string]any{"minProperties": 1, "propertyNames": map[string]any{"pattern": safeName.String()}}
+	case key{reflect.TypeFor[Scenario](), "vars"}:
+		return map[string]any{"propertyNames": map[string]any{"pattern": safeName.String()}}
+	case key{reflect.TypeFor[load.Spec](), "streams"}:
+		return map[string]any{"minItems": 1}
+	}
+	return nil
+}
