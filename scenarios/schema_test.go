@@ -2,6 +2,9 @@ package scenarios_test
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -104,6 +107,56 @@ var _ = Describe("Schema", func() {
 		Expect(props("Partition")["split"]).To(HaveKeyWithValue("items", HaveKeyWithValue("type", "array")))
 		Expect(props("Objectives")["passScore"]).To(HaveKeyWithValue("maximum", BeNumerically("==", 100)))
 		Expect(props("Service")).NotTo(HaveKey("name"), "the service name is its key, not a field")
+	})
+
+	It("has an $id, and names its $defs as the format does", func() {
+		Expect(schema).To(HaveKeyWithValue("$id", scenarios.SchemaID))
+		Expect(scenarios.SchemaID).To(Equal("https://faultdrill.dev/schema/scenario/v1.json"))
+		for _, name := range []string{"Link", "Service", "Version", "Step", "Fault", "Partition", "Trigger", "Probe", "Action", "Stream", "Load", "Rollback", "Verify"} {
+			def(name)
+		}
+		for name := range defs {
+			Expect(name).To(MatchRegexp(`^[A-Z][A-Za-z0-9]*$`), "a $defs name is a format name, not a Go one")
+		}
+	})
+
+	It("describes every property, from the Go doc comments", func() {
+		var missing []string
+		var walk func(where string, v any)
+		walk = func(where string, v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				if props, ok := x["properties"].(map[string]any); ok && x["type"] == "object" {
+					for k, p := range props {
+						if d, _ := p.(map[string]any)["description"].(string); d == "" {
+							missing = append(missing, where+"."+k)
+						}
+					}
+				}
+				for k, val := range x {
+					walk(where+"/"+k, val)
+				}
+			case []any:
+				for _, val := range x {
+					walk(where, val)
+				}
+			}
+		}
+		walk("", schema)
+		Expect(missing).To(BeEmpty())
+		props, _ := def("Fault")["properties"].(map[string]any)
+		Expect(props["jitter"]).To(HaveKeyWithValue("description", HavePrefix("Latency and Jitter (latency)")))
+	})
+
+	It("takes its descriptions from a schema_docs.go that go generate leaves unchanged", func() {
+		fresh := filepath.Join(GinkgoT().TempDir(), "schema_docs.go")
+		out, err := exec.Command("go", "run", "./internal/schemadoc", fresh).CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		want, err := os.ReadFile(fresh)
+		Expect(err).NotTo(HaveOccurred())
+		got, err := os.ReadFile("schema_docs.go")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(got)).To(Equal(string(want)), "a doc comment changed: run go generate ./scenarios")
 	})
 
 	It("resolves every $ref to a $defs entry", func() {
