@@ -179,6 +179,11 @@ func moreFieldRules(owner reflect.Type, field string) map[string]any {
 	switch (key{owner, field}) {
 	case key{reflect.TypeFor[load.Spec](), "duration"}:
 		return map[string]any{"not": map[string]any{"pattern": zeroDurationPattern}}
+	case key{reflect.TypeFor[Step](), "wait"}:
+		// A wait of 0 is no wait: a step of no kind.
+		return map[string]any{"not": map[string]any{"pattern": zeroDurationPattern}}
+	case key{reflect.TypeFor[Step](), "heal"}:
+		return map[string]any{"minLength": 1}
 	case key{reflect.TypeFor[load.StreamSpec](), "resend"}:
 		return map[string]any{"minimum": 0, "exclusiveMaximum": 1}
 	case key{reflect.TypeFor[rollback.ProbeSpec](), "url"}:
