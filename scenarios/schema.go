@@ -129,10 +129,12 @@ func (g schemaGen) object(t reflect.Type) map[string]any {
 		}
 		narrowText(s)
 		s["description"] = describeField(f, s)
-		props[f.name] = s
 		if f.required && !optional(t, f.name) {
 			required = append(required, f.name)
+		} else {
+			s = orNull(s)
 		}
+		props[f.name] = s
 	}
 	obj := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 	if len(required) > 0 {
@@ -145,6 +147,21 @@ func (g schemaGen) object(t reflect.Type) map[string]any {
 		obj[k] = v
 	}
 	return obj
+}
+
+// orNull lets an optional property be null, as YAML writes a key with an
+// empty value: that reads as if the key were left out. Its description and
+// default stay on the property.
+func orNull(s map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, k := range []string{"description", "default"} {
+		if v, ok := s[k]; ok {
+			out[k] = v
+			delete(s, k)
+		}
+	}
+	out["anyOf"] = []any{s, map[string]any{"type": "null"}}
+	return out
 }
 
 // goName names a Go type by package and name: "faults.Spec".

@@ -190,6 +190,13 @@ func agreeMutations() []mutation {
 		{name: "a docker version built, not pulled", base: "docker", path: "system.services.api.versions.v1", value: map[string]any{"build": map[string]any{"context": "."}}},
 		{name: "a wait of 0s", path: "timeline[4].wait", value: "0s"},
 		{name: "a heal of nothing", path: "timeline[3].heal", value: ""},
+		{name: "an empty description", path: "metadata.description", value: nil},
+		{name: "an empty harness", path: "harness", value: nil},
+		{name: "empty objectives", path: "objectives", value: nil},
+		{name: "an empty stopGrace", path: "system.services.store.stopGrace", value: nil},
+		{name: "an empty load target", path: "load.target", value: nil},
+		{name: "an empty deploy", path: "timeline[0].deploy", value: nil},
+		{name: "an empty link name", path: "system.links[0].name", value: nil},
 
 		{name: "a load shorter than its timeline", path: "load.duration", value: "500ms", crossRef: true},
 		{name: "a link from an unknown service", path: "system.links[0].from", value: "nowhere", crossRef: true},

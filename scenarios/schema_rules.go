@@ -28,6 +28,12 @@ import (
 //   - a partition that cuts no link, a threshold's unit against its metric
 //     (the metric is a sibling field; the unit lives inside one string).
 
+// present is the rule that key is set: there, and not null (a key with an
+// empty value reads as if it were left out).
+func present(key string) map[string]any {
+	return map[string]any{"required": []string{key}, "properties": map[string]any{key: map[string]any{"not": map[string]any{"type": "null"}}}}
+}
+
 // stepKeys are the keys of which a timeline step holds exactly one.
 func stepKeys() []string {
 	return []string{"deploy", "inject", "partition", "snapshot", "action", "heal", "wait"}
@@ -40,7 +46,7 @@ func shapeRules(t reflect.Type) map[string]any {
 	case reflect.TypeFor[Step]():
 		var one []any
 		for _, k := range stepKeys() {
-			one = append(one, map[string]any{"required": []string{k}})
+			one = append(one, present(k))
 		}
 		return map[string]any{"oneOf": one}
 	case reflect.TypeFor[rollback.TriggerSpec]():
@@ -49,9 +55,9 @@ func shapeRules(t reflect.Type) map[string]any {
 		return faultRules()
 	case reflect.TypeFor[faults.PartitionSpec]():
 		return map[string]any{"oneOf": []any{
-			map[string]any{"required": []string{"isolate"}},
-			map[string]any{"required": []string{"split"}},
-			map[string]any{"required": []string{"between"}},
+			present("isolate"),
+			present("split"),
+			present("between"),
 		}}
 	}
 	return nil
@@ -62,24 +68,18 @@ func shapeRules(t reflect.Type) map[string]any {
 // probe or a planned time (at); only a threshold takes for, and a
 // composite's children are thresholds or composites.
 func triggerRules() map[string]any {
-	noFor := map[string]any{"not": map[string]any{"required": []string{"for"}}}
+	noFor := map[string]any{"not": present("for")}
 	child := map[string]any{"type": "array", "minItems": 1, "items": map[string]any{
 		"$ref": "#/$defs/Trigger",
-		"not":  map[string]any{"anyOf": []any{map[string]any{"required": []string{"probe"}}, map[string]any{"required": []string{"at"}}}},
-	}}
-	threshold := map[string]any{"anyOf": []any{
-		map[string]any{"required": []string{"metric"}},
-		map[string]any{"required": []string{"above"}},
-		map[string]any{"required": []string{"below"}},
+		"not":  map[string]any{"anyOf": []any{present("probe"), present("at")}},
 	}}
 	return map[string]any{
 		"oneOf": []any{
-			map[string]any{"allOf": []any{threshold, map[string]any{"required": []string{"metric"}},
-				map[string]any{"oneOf": []any{map[string]any{"required": []string{"above"}}, map[string]any{"required": []string{"below"}}}}}},
-			map[string]any{"required": []string{"any"}, "properties": map[string]any{"any": child}, "allOf": []any{noFor}},
-			map[string]any{"required": []string{"all"}, "properties": map[string]any{"all": child}, "allOf": []any{noFor}},
-			map[string]any{"required": []string{"probe"}, "allOf": []any{noFor}},
-			map[string]any{"required": []string{"at"}, "allOf": []any{noFor}},
+			map[string]any{"allOf": []any{present("metric"), map[string]any{"oneOf": []any{present("above"), present("below")}}}},
+			map[string]any{"allOf": []any{present("any"), noFor}, "properties": map[string]any{"any": child}},
+			map[string]any{"allOf": []any{present("all"), noFor}, "properties": map[string]any{"all": child}},
+			map[string]any{"allOf": []any{present("probe"), noFor}},
+			map[string]any{"allOf": []any{present("at"), noFor}},
 		},
 	}
 }
@@ -104,16 +104,17 @@ func faultRules() map[string]any {
 		if sh.Target == "service" {
 			other = "link"
 		}
-		forbidden := []any{map[string]any{"required": []string{other}}}
+		forbidden := []any{present(other)}
 		for _, p := range params {
 			if !slices.Contains(sh.Params, p) {
-				forbidden = append(forbidden, map[string]any{"required": []string{p}})
+				forbidden = append(forbidden, present(p))
 			}
 		}
-		then := map[string]any{
-			"required": append([]string{sh.Target}, sh.Required...),
-			"not":      map[string]any{"anyOf": forbidden},
+		var needed []any
+		for _, p := range append([]string{sh.Target}, sh.Required...) {
+			needed = append(needed, present(p))
 		}
+		then := map[string]any{"allOf": needed, "not": map[string]any{"anyOf": forbidden}}
 		props := map[string]any{}
 		for _, p := range sh.Required {
 			if p == "latency" || p == "delay" {
@@ -161,10 +162,10 @@ func withRuntimeRules(root map[string]any) {
 	}}}
 	root["if"] = docker
 	root["then"] = version(map[string]any{"oneOf": []any{
-		map[string]any{"required": []string{"image"}},
-		map[string]any{"required": []string{"build"}},
+		present("image"),
+		present("build"),
 	}})
-	root["else"] = version(map[string]any{"required": []string{"command"}, "properties": map[string]any{
+	root["else"] = version(map[string]any{"allOf": []any{present("command")}, "properties": map[string]any{
 		"command": map[string]any{"minItems": 1, "prefixItems": []any{map[string]any{"pattern": `\S`}}},
 	}})
 }

@@ -84,9 +84,27 @@ var _ = Describe("Schema", func() {
 	})
 
 	It("describes durations, rates, thresholds and fixed sets of words", func() {
+		// props returns the properties of a $defs entry, an optional one
+		// (which may be null) as the schema of its value, with its
+		// description and default.
 		props := func(name string) map[string]any {
 			p, _ := def(name)["properties"].(map[string]any)
-			return p
+			out := map[string]any{}
+			for k, v := range p {
+				prop, _ := v.(map[string]any)
+				if alts, ok := prop["anyOf"].([]any); ok && len(alts) == 2 {
+					inner, _ := alts[0].(map[string]any)
+					Expect(alts[1]).To(Equal(map[string]any{"type": "null"}))
+					for _, k := range []string{"description", "default"} {
+						if v, ok := prop[k]; ok {
+							inner[k] = v
+						}
+					}
+					prop = inner
+				}
+				out[k] = prop
+			}
+			return out
 		}
 		Expect(props("Load")["duration"]).To(HaveKeyWithValue("pattern", ContainSubstring("ms|s|m|h")))
 		Expect(props("Stream")["rate"]).To(HaveKeyWithValue("type", ConsistOf("string", "integer")))
