@@ -33,6 +33,20 @@ const SchemaID = "https://faultdrill.dev/schema/scenario/v1.json"
 // not negative: validation refuses a negative duration wherever one goes.
 const durationPattern = `^\+?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))+$`
 
+// durationTerms is one or more number-and-unit terms of a duration.
+const durationTerms = `(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))+`
+
+// numberPattern is a number as strconv.ParseFloat reads it, in decimal.
+const numberPattern = `\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?`
+
+// ratePattern is a rate as load.Rate reads it: a positive whole number of
+// requests, per s, m, h or a duration.
+const ratePattern = `^\s*\+?0*[1-9][0-9]*\s*(/\s*(s|m|h|\+?` + durationTerms + `)\s*)?$`
+
+// thresholdPattern is a threshold as rollback.Threshold reads it: a
+// percentage, a multiple of the baseline, a number or a duration.
+const thresholdPattern = `^\s*(` + numberPattern + `[%x]?|\+?` + durationTerms + `)\s*$`
+
 // zeroDurationPattern matches the durations that are zero, for fields that
 // need a positive one.
 const zeroDurationPattern = `^\+?((0+(\.0*)?|\.0+)(ns|us|µs|ms|s|m|h))+$`
@@ -75,7 +89,7 @@ func (g schemaGen) schema(t reflect.Type) map[string]any {
 		// A request: one line "METHOD /path", or the mapping of its fields.
 		object := g.structRef(t)
 		return map[string]any{"oneOf": []any{
-			map[string]any{"type": "string", "pattern": `^\s*[A-Za-z]+\s+/\S*\s*$`,
+			map[string]any{"type": "string", "pattern": `^\s*` + methodPattern() + ` +/[^ \t]*\s*$`,
 				"description": `"METHOD /path", such as "GET /items/{id}"`},
 			object,
 		}}
@@ -164,6 +178,20 @@ func orNull(s map[string]any) map[string]any {
 	return out
 }
 
+// methodPattern matches the HTTP methods a request may use, in any case
+// (a request's method is upper-cased when read), as a group.
+func methodPattern() string {
+	var alts []string
+	for _, m := range httpMethods() {
+		var b strings.Builder
+		for _, r := range m {
+			b.WriteString("[" + string(r) + strings.ToLower(string(r)) + "]")
+		}
+		alts = append(alts, b.String())
+	}
+	return "(" + strings.Join(alts, "|") + ")"
+}
+
 // goName names a Go type by package and name: "faults.Spec".
 func goName(t reflect.Type) string {
 	return path.Base(t.PkgPath()) + "." + t.Name()
@@ -222,10 +250,10 @@ func scalarSchema(t reflect.Type) (map[string]any, bool) {
 		return map[string]any{"type": "string", "pattern": durationPattern,
 			"description": `A duration with a unit (ns, us, ms, s, m, h), such as "30s" or "1m30s".`}, true
 	case t == reflect.TypeFor[load.Rate]():
-		return map[string]any{"type": []string{"string", "integer"}, "pattern": `^\s*0*[1-9][0-9]*\s*(/.+)?$`, "minimum": 1,
+		return map[string]any{"type": []string{"string", "integer"}, "pattern": ratePattern, "minimum": 1,
 			"description": `Requests per unit of time: "100/s", "600/m", "5/250ms", or a number per second.`}, true
 	case t == reflect.TypeFor[rollback.Threshold]():
-		return map[string]any{"type": []string{"string", "number"}, "minimum": 0,
+		return map[string]any{"type": []string{"string", "number"}, "minimum": 0, "pattern": thresholdPattern,
 			"description": `A limit in the metric's unit: "5%" or 0.05 for error_rate, status_5xx and status_4xx, "250ms" for p50/p90/p99, a number for throughput; or a multiple of the metric's baseline, such as "3x".`}, true
 	case reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()):
 		return map[string]any{"type": "string"}, true
@@ -323,11 +351,15 @@ func fieldRules(owner reflect.Type, field string) map[string]any {
 	case key{reflect.TypeFor[verify.DurabilitySpec](), "concurrency"}, key{reflect.TypeFor[verify.DuplicatesSpec](), "concurrency"}:
 		return map[string]any{"minimum": 0, "default": defaultReadConcurrent}
 	case key{reflect.TypeFor[verify.DurabilitySpec](), "read"}, key{reflect.TypeFor[verify.DuplicatesSpec](), "read"}:
-		return map[string]any{"pattern": `^[A-Z]+ /.*\{id\}`}
+		return map[string]any{"pattern": `^\s*` + methodPattern() + ` +/.*\{id\}`}
 	case key{reflect.TypeFor[verify.DurabilitySpec](), "list"}:
-		return map[string]any{"pattern": `^[A-Z]+ /[^{]*$`}
+		return map[string]any{"pattern": `^\s*` + methodPattern() + ` +/[^{]*$`}
 	case key{reflect.TypeFor[verify.DuplicatesSpec](), "field"}:
 		return map[string]any{"default": defaultDuplicatesField}
+	case key{reflect.TypeFor[httpapi.Request](), "method"}:
+		return map[string]any{"pattern": `^(` + methodPattern() + `)?$`}
+	case key{reflect.TypeFor[httpapi.Request](), "path"}:
+		return map[string]any{"pattern": `^/[^ \t]*$`}
 	case key{reflect.TypeFor[verify.SQLProbe](), "driver"}:
 		return map[string]any{"enum": sqlDrivers()}
 	case key{reflect.TypeFor[verify.MixedVersionsSpec](), "maxFailures"}:
