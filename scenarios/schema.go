@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -266,16 +267,27 @@ func scalarSchema(t reflect.Type) (map[string]any, bool) {
 func textTypes() []string { return []string{"string", "number", "boolean"} }
 
 // narrowText makes a text field that has a fixed set of words, a constant
-// or a pattern take strings only: a number never fits those.
+// or a pattern that no number or boolean fits take strings only. (A
+// pattern that "42" or "true" fits leaves the field open to them: the YAML
+// scalar 42 reads as the text "42".)
 func narrowText(s map[string]any) {
 	if types, ok := s["type"].([]string); !ok || !slices.Equal(types, textTypes()) {
 		return
 	}
-	for _, k := range []string{"enum", "const", "pattern"} {
-		if _, ok := s[k]; ok {
-			s["type"] = "string"
-			return
+	_, enum := s["enum"]
+	_, constant := s["const"]
+	if enum || constant {
+		s["type"] = "string"
+		return
+	}
+	if p, ok := s["pattern"].(string); ok {
+		re := regexp.MustCompile(p)
+		for _, scalar := range []string{"42", "-1", "0.5", "1e3", "true", "false"} {
+			if re.MatchString(scalar) {
+				return
+			}
 		}
+		s["type"] = "string"
 	}
 }
 

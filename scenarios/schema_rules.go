@@ -20,7 +20,8 @@ import (
 //     initial version, load.target and its port, a heal's fault, a
 //     partition's services, a snapshot's service, an action's service and
 //     snapshot, a probe's service, healthPort and a link's ports;
-//   - uniqueness: link and stream names, fault names still active;
+//   - uniqueness: link and stream names, fault names still active, the
+//     ports a service names; a link whose from and to are the same;
 //   - ${...} references in commands, env, urls and bodies;
 //   - order and time: steps and triggers within the load's duration, heals
 //     after their injects, a cycle of links outside one start group, the
@@ -53,6 +54,8 @@ func shapeRules(t reflect.Type) map[string]any {
 		return triggerRules()
 	case reflect.TypeFor[faults.Spec]():
 		return faultRules()
+	case reflect.TypeFor[faults.LinkSpec]():
+		return map[string]any{"not": map[string]any{"allOf": []any{present("port"), present("ports")}}}
 	case reflect.TypeFor[faults.PartitionSpec]():
 		return map[string]any{"oneOf": []any{
 			present("isolate"),
@@ -195,6 +198,15 @@ func moreFieldRules(owner reflect.Type, field string) map[string]any {
 		return map[string]any{"minProperties": 1, "propertyNames": map[string]any{"pattern": safeName.String()}}
 	case key{reflect.TypeFor[Scenario](), "vars"}:
 		return map[string]any{"propertyNames": map[string]any{"pattern": safeName.String()}}
+	case key{reflect.TypeFor[faults.LinkSpec](), "name"}:
+		return map[string]any{"pattern": safeName.String()}
+	case key{reflect.TypeFor[faults.LinkSpec](), "listen"}:
+		// A loopback IPv4 address (net.ParseIP, then IsLoopback).
+		return map[string]any{"pattern": `^127\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){2}$`}
+	case key{reflect.TypeFor[faults.Spec](), "name"}:
+		return map[string]any{"pattern": `^[A-Za-z0-9][A-Za-z0-9._@:-]*$`}
+	case key{reflect.TypeFor[Metadata](), "name"}:
+		return map[string]any{"pattern": `\S`}
 	case key{reflect.TypeFor[load.Spec](), "streams"}:
 		return map[string]any{"minItems": 1}
 	}
