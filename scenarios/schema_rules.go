@@ -151,7 +151,7 @@ func faultRules() map[string]any {
 // withRuntimeRules adds to the root schema what each runtime needs of a
 // version: the process runtime (the default) a command whose first
 // element is the program, the docker runtime exactly one of an image or a
-// build.
+// build, and an absolute working dir.
 func withRuntimeRules(root map[string]any) {
 	version := func(rule map[string]any) map[string]any {
 		return map[string]any{"properties": map[string]any{"system": map[string]any{"properties": map[string]any{
@@ -167,7 +167,7 @@ func withRuntimeRules(root map[string]any) {
 	root["then"] = version(map[string]any{"oneOf": []any{
 		present("image"),
 		present("build"),
-	}})
+	}, "properties": map[string]any{"dir": map[string]any{"pattern": "^/"}}})
 	root["else"] = version(map[string]any{"allOf": []any{present("command")}, "properties": map[string]any{
 		"command": map[string]any{"minItems": 1, "prefixItems": []any{map[string]any{"pattern": `\S`}}},
 	}})
@@ -205,6 +205,8 @@ func moreFieldRules(owner reflect.Type, field string) map[string]any {
 		return map[string]any{"pattern": `^127\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){2}$`}
 	case key{reflect.TypeFor[faults.Spec](), "name"}:
 		return map[string]any{"pattern": `^[A-Za-z0-9][A-Za-z0-9._@:-]*$`}
+	case key{reflect.TypeFor[rollback.ApprovalSpec](), "role"}:
+		return map[string]any{"pattern": `\S`}
 	case key{reflect.TypeFor[Metadata](), "name"}:
 		return map[string]any{"pattern": `\S`}
 	case key{reflect.TypeFor[load.Spec](), "streams"}:
