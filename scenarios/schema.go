@@ -45,8 +45,9 @@ const numberPattern = `\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?`
 const ratePattern = `^\s*\+?0*[1-9][0-9]*\s*(/\s*(s|m|h|\+?` + durationTerms + `)\s*)?$`
 
 // thresholdPattern is a threshold as rollback.Threshold reads it: a
-// percentage, a multiple of the baseline, a number or a duration.
-const thresholdPattern = `^\s*(` + numberPattern + `[%x]?|\+?` + durationTerms + `)\s*$`
+// percentage up to 100%, a multiple of the baseline, a number or a
+// duration.
+const thresholdPattern = `^\s*(` + numberPattern + `x?|\+?0*(100(\.0*)?|[0-9]{1,2}(\.[0-9]*)?|\.[0-9]+)%|\+?` + durationTerms + `)\s*$`
 
 // zeroDurationPattern matches the durations that are zero, for fields that
 // need a positive one.

@@ -81,7 +81,8 @@ verify:
 // at path (keys and [index] separated by dots), or delete it when del.
 // A crossRef mutation breaks a reference between parts of the scenario,
 // which the schema leaves to validate (schema_rules.go lists them): the
-// schema accepts it, validate does not.
+// schema accepts it, validate does not. A looser one is a known gap of the
+// schema, listed there too, held here so that closing it shows.
 type mutation struct {
 	name     string
 	base     string
@@ -89,6 +90,7 @@ type mutation struct {
 	value    any
 	del      bool
 	crossRef bool
+	looser   bool
 }
 
 // agreeMutations are the cases whose verdicts the schema and validate must
@@ -217,6 +219,24 @@ func agreeMutations() []mutation {
 		{name: "a docker version in /app", base: "docker", path: "system.services.api.versions.v1.dir", value: "/app"},
 		{name: "a process version in a relative dir", path: "system.services.store.versions.v1.dir", value: "data"},
 		{name: "an approval by a blank role", path: "rollback.approval", value: map[string]any{"role": " "}},
+		{name: "a latency of 500us", path: "timeline[1].inject.latency", value: "500us", looser: true},
+		{name: "a threshold of 150%", path: "rollback.triggers[0].above", value: "150%"},
+		{name: "a slicer variation as big as its size", crossRef: true, path: "timeline[1].inject", value: map[string]any{"kind": "slicer", "link": "api-to-store", "averageSize": 8, "sizeVariation": 8}},
+		{name: "a rate per 0s", path: "load.streams[0].rate", value: "5/0s", looser: true},
+		{name: "a ramp to 0/s", path: "load.streams[0].rampTo", value: "0/s"},
+		{name: "negative keys", path: "load.streams[0].keys", value: -1},
+		{name: "an rto of 0s", path: "objectives.rto", value: "0s"},
+		{name: "a stream path with no /", path: "load.streams[0].path", value: "entries/{id}"},
+		{name: "down with toxicity 0", path: "timeline[1].inject", value: map[string]any{"kind": "down", "link": "api-to-store", "toxicity": 0}},
+		{name: "a partition between one service", path: "timeline[5].partition", value: map[string]any{"between": []any{"api"}}},
+		{name: "a split of one half", path: "timeline[5].partition", value: map[string]any{"split": []any{[]any{"api"}}}},
+		{name: "an sql invariant with nothing to compare", path: "verify.invariants", value: []any{map[string]any{"name": "x", "sql": map[string]any{"driver": "sqlite", "dsn": "x.db", "query": "select 1"}}}},
+		{name: "an sql invariant that stays unchanged", path: "verify.invariants", value: []any{map[string]any{"name": "x", "unchanged": true, "sql": map[string]any{"driver": "sqlite", "dsn": "x.db", "query": "select 1"}}}},
+		{name: "an invariant with no probe", path: "verify.invariants", value: []any{map[string]any{"name": "x", "equals": "1"}}},
+		{name: "the health verifier disabled", path: "verify.health.disabled", value: true},
+		{name: "a flag action", path: "rollback.plan[0]", value: map[string]any{"action": "flag", "service": "api", "url": "/flags/x"}},
+		{name: "a command action", path: "rollback.plan[0]", value: map[string]any{"action": "command", "command": []any{"true"}}},
+		{name: "an http action with no url", path: "rollback.plan[0]", value: map[string]any{"action": "http", "service": "api"}},
 		{name: "an approval by the on-call", path: "rollback.approval", value: map[string]any{"role": "payments-oncall"}},
 		{name: "an empty description", path: "metadata.description", value: nil},
 		{name: "an empty harness", path: "harness", value: nil},
@@ -351,7 +371,7 @@ var _ = Describe("The schema and validate", func() {
 		Expect(err).NotTo(HaveOccurred())
 		_, verr := scenarios.Parse(file, out)
 		serr := schemaVerdict(sch, out)
-		if m.crossRef {
+		if m.crossRef || m.looser {
 			Expect(verr).To(HaveOccurred(), "validate accepts the broken reference\n%s", out)
 			Expect(serr).NotTo(HaveOccurred(), "the schema checks a cross reference: make the case an ordinary one\n%s", out)
 			return

@@ -8,6 +8,7 @@ import (
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/sut"
+	"github.com/faultdrill/faultdrill/verify"
 )
 
 // The shapes validation enforces beyond single fields, in JSON Schema.
@@ -27,7 +28,13 @@ import (
 //     after their injects, a cycle of links outside one start group, the
 //     docker ports of a service's versions being the same;
 //   - a partition that cuts no link, a threshold's unit against its metric
-//     (the metric is a sibling field; the unit lives inside one string).
+//     (the metric is a sibling field; the unit lives inside one string), a
+//     slicer's sizeVariation against its averageSize.
+//
+// Two single-field checks are looser here, for want of a regular
+// expression that says them without lookahead (which Go's regexp, and so
+// some validators, lack): a latency or slow_close delay of at least 1ms,
+// and a rate per a zero duration ("5/0s").
 
 // present is the rule that key is set: there, and not null (a key with an
 // empty value reads as if it were left out).
@@ -54,6 +61,14 @@ func shapeRules(t reflect.Type) map[string]any {
 		return triggerRules()
 	case reflect.TypeFor[faults.Spec]():
 		return faultRules()
+	case reflect.TypeFor[rollback.ActionSpec]():
+		return actionRules()
+	case reflect.TypeFor[verify.Invariant]():
+		// A probe, http or sql, and something to compare its answer with.
+		return map[string]any{
+			"oneOf": []any{present("http"), present("sql")},
+			"anyOf": []any{present("equals"), map[string]any{"required": []string{"unchanged"}, "properties": map[string]any{"unchanged": map[string]any{"const": true}}}},
+		}
 	case reflect.TypeFor[faults.LinkSpec]():
 		return map[string]any{"not": map[string]any{"allOf": []any{present("port"), present("ports")}}}
 	case reflect.TypeFor[faults.PartitionSpec]():
@@ -148,6 +163,38 @@ func faultRules() map[string]any {
 	return map[string]any{"allOf": rules}
 }
 
+// actionRules: an action reads only its own fields (actionParams, which
+// validation checks too), and a call (flag, http) needs a url, a command or
+// migrate-down a command (validator.call and validator.command).
+func actionRules() map[string]any {
+	needs := map[rollback.ActionKind][]string{
+		rollback.Flag: {"url"}, rollback.HTTP: {"url"},
+		rollback.Command: {"command"}, rollback.MigrateDown: {"command"},
+	}
+	var rules []any
+	for _, k := range rollback.ActionKinds() {
+		var forbidden []any
+		for _, param := range actionParams() {
+			if !slices.Contains(param.kinds, k) {
+				forbidden = append(forbidden, present(param.key))
+			}
+		}
+		then := map[string]any{"not": map[string]any{"anyOf": forbidden}}
+		if keys := needs[k]; len(keys) > 0 {
+			var all []any
+			for _, key := range keys {
+				all = append(all, present(key))
+			}
+			then["allOf"] = all
+		}
+		rules = append(rules, map[string]any{
+			"if":   map[string]any{"required": []string{"action"}, "properties": map[string]any{"action": map[string]any{"const": string(k)}}},
+			"then": then,
+		})
+	}
+	return map[string]any{"allOf": rules}
+}
+
 // withRuntimeRules adds to the root schema what each runtime needs of a
 // version: the process runtime (the default) a command whose first
 // element is the program, the docker runtime exactly one of an image or a
@@ -209,6 +256,12 @@ func moreFieldRules(owner reflect.Type, field string) map[string]any {
 		return map[string]any{"pattern": `\S`}
 	case key{reflect.TypeFor[Metadata](), "name"}:
 		return map[string]any{"pattern": `\S`}
+	case key{reflect.TypeFor[load.StreamSpec](), "path"}:
+		return map[string]any{"pattern": "^/"}
+	case key{reflect.TypeFor[faults.PartitionSpec](), "between"}:
+		return map[string]any{"minItems": 2, "maxItems": 2}
+	case key{reflect.TypeFor[faults.PartitionSpec](), "split"}:
+		return map[string]any{"minItems": 2, "maxItems": 2, "items": map[string]any{"type": "array", "minItems": 1, "items": map[string]any{"type": textTypes()}}}
 	case key{reflect.TypeFor[load.Spec](), "streams"}:
 		return map[string]any{"minItems": 1}
 	}
