@@ -123,3 +123,38 @@ func Available(k Kind, runtime string) error {
 	}
 	return fmt.Errorf("%w: kind %s needs the %s or %s runtime, not %q", ErrUnavailable, k, RuntimeProcess, RuntimeDocker, runtime)
 }
+
+// Shape says what a Spec of one kind takes, for schemas of the scenario
+// format: the field that names its target, the kind-specific parameters it
+// reads (Validate refuses the others), those it cannot do without, and
+// whether it may act one way only and on a fraction of the connections.
+type Shape struct {
+	Target   string
+	Params   []string
+	Required []string
+	OneWay   bool
+	Partial  bool
+	// Instant: a spec of the kind is over once injected and takes no
+	// duration (a restart; a kill also when it restarts).
+	Instant bool
+}
+
+// ShapeOf returns the shape of kind k, false for an unknown kind. A
+// required parameter is one the kind's own check refuses at its zero value.
+func ShapeOf(k Kind) (Shape, bool) {
+	def, ok := lookup(k)
+	if !ok {
+		return Shape{}, false
+	}
+	sh := Shape{Target: "link", Params: slices.Clone(def.params), OneWay: def.oneWay, Partial: def.partial,
+		Instant: Spec{Kind: k}.Instant()}
+	if def.onService {
+		sh.Target = "service"
+	}
+	def.check(Spec{Kind: k}, func(field, _ string, _ ...any) {
+		if !slices.Contains(sh.Required, field) {
+			sh.Required = append(sh.Required, field)
+		}
+	})
+	return sh, true
+}

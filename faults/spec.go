@@ -64,7 +64,10 @@ type Spec struct {
 	// Name identifies this fault in the journal and in heal steps; it
 	// defaults to "KIND@LINK" (or "KIND@SERVICE" for process faults).
 	Name string `yaml:"name,omitempty" json:"name,omitempty"`
-	Kind Kind   `yaml:"kind" json:"kind"`
+	// Kind is what to break: a network kind on a link (latency,
+	// bandwidth, blackhole, down, reset, slow_close, slicer, limit_data) or
+	// a process kind on a service (pause, kill, restart).
+	Kind Kind `yaml:"kind" json:"kind"`
 	// Link is the name of the link a network fault applies to.
 	Link string `yaml:"link,omitempty" json:"link,omitempty"`
 	// Service is the service a process fault (pause, kill, restart)
@@ -109,9 +112,13 @@ type Spec struct {
 // LinkSpec is a network link from a caller to a service; all of its traffic
 // goes through a toxiproxy proxy so that faults can be injected on it.
 type LinkSpec struct {
+	// Name identifies the link in faults and in ${link.NAME}, the address
+	// its proxy listens on.
 	Name string `yaml:"name" json:"name"`
+	// From is the service that calls through the link.
 	From string `yaml:"from" json:"from"`
-	To   string `yaml:"to" json:"to"`
+	// To is the service the link leads to.
+	To string `yaml:"to" json:"to"`
 	// Port names the port of To the link leads to (one of its ports);
 	// empty for its main port.
 	Port string `yaml:"port,omitempty" json:"port,omitempty"`

@@ -42,6 +42,7 @@ type Response struct {
 // at the path must be Empty (missing, null, "", [] or {}) or equal Equals
 // (numbers compare as written: "0"). Both, when both are set.
 type Match struct {
+	// Status, JSONPath, Empty and Equals are the tests of the answer.
 	Status   []int   `yaml:"status,omitempty" json:"status,omitempty"`
 	JSONPath string  `yaml:"jsonPath,omitempty" json:"jsonPath,omitempty"`
 	Empty    bool    `yaml:"empty,omitempty" json:"empty,omitempty"`
@@ -51,6 +52,8 @@ type Match struct {
 // Field says where a piece of an answer is: a header, the value at a JSON
 // path of its body, or the whole body, possibly base64-encoded.
 type Field struct {
+	// Header names the header that holds the piece; JSONPath is the path
+	// in the JSON body that does.
 	Header   string `yaml:"header,omitempty" json:"header,omitempty"`
 	JSONPath string `yaml:"jsonPath,omitempty" json:"jsonPath,omitempty"`
 	// Body takes the whole body, as the API stores a value as it was sent.

@@ -25,6 +25,8 @@ var ErrBadTemplate = errors.New("invalid request template")
 // In a scenario it is written as a mapping, or in short as one line
 // "METHOD /path" for a request with no body and no headers.
 type Request struct {
+	// Method, Path (with its query), Headers and Body make the request;
+	// Method defaults to GET.
 	Method  string            `yaml:"method,omitempty" json:"method,omitempty"`
 	Path    string            `yaml:"path" json:"path"`
 	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`

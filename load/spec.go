@@ -26,6 +26,7 @@ type Spec struct {
 // "{key}" (with Keys set) the key it addresses, "{value}" what a write
 // writes (its id), each through functions such as "{key|base64}".
 type StreamSpec struct {
+	// Name identifies the stream in the history and the report.
 	Name string `yaml:"name" json:"name"`
 	// Rate is the stream's rate, or its starting rate when RampTo is set.
 	Rate Rate `yaml:"rate" json:"rate"`
@@ -34,11 +35,13 @@ type StreamSpec struct {
 	RampTo Rate `yaml:"rampTo,omitempty" json:"rampTo,omitzero"`
 	// RampOver is how long the ramp lasts; 0 means the whole duration of
 	// the load. A ramp longer than the load is cut short by its end.
-	RampOver time.Duration     `yaml:"rampOver,omitempty" json:"rampOver,omitempty"`
-	Method   string            `yaml:"method,omitempty" json:"method,omitempty"`
-	Path     string            `yaml:"path" json:"path"`
-	Body     string            `yaml:"body,omitempty" json:"body,omitempty"`
-	Headers  map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	RampOver time.Duration `yaml:"rampOver,omitempty" json:"rampOver,omitempty"`
+	// Method, Path, Body and Headers are the request template of the
+	// stream (Method defaults to GET; Path holds the query).
+	Method  string            `yaml:"method,omitempty" json:"method,omitempty"`
+	Path    string            `yaml:"path" json:"path"`
+	Body    string            `yaml:"body,omitempty" json:"body,omitempty"`
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Writes marks a stream whose acknowledged requests are durable writes
 	// that the durability verifier must find again afterwards. By
 	// convention a write writes its request id ("{id}") as the value.

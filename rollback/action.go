@@ -39,6 +39,8 @@ const DefaultTimeout = 30 * time.Second
 // ActionSpec is one step of a rollback plan. Which fields apply depends on
 // the action; the rest are left empty.
 type ActionSpec struct {
+	// Action is what to do: redeploy-previous, flag, command, http,
+	// migrate-down or restore-snapshot.
 	Action ActionKind `yaml:"action" json:"action"`
 	// Name labels the step in the journal and the report.
 	Name string `yaml:"name,omitempty" json:"name,omitempty"`

@@ -75,10 +75,14 @@ func (m Metric) IsRatio() bool { return m == ErrorRate || m == Status5xx || m ==
 //   - a probe: Probe, an HTTP check polled at an interval (see RunProbe);
 //   - a planned rollback: At, an offset on the drill's clock (see DueAt).
 type TriggerSpec struct {
-	Name   string     `yaml:"name,omitempty" json:"name,omitempty"`
-	Metric Metric     `yaml:"metric,omitempty" json:"metric,omitempty"`
-	Above  *Threshold `yaml:"above,omitempty" json:"above,omitempty"`
-	Below  *Threshold `yaml:"below,omitempty" json:"below,omitempty"`
+	// Name labels the trigger in the journal and the report.
+	Name string `yaml:"name,omitempty" json:"name,omitempty"`
+	// Metric is what a threshold watches, over 1 s windows of the load.
+	Metric Metric `yaml:"metric,omitempty" json:"metric,omitempty"`
+	// Above fires when the metric is above this limit; Below when under
+	// it. A threshold sets exactly one of them.
+	Above *Threshold `yaml:"above,omitempty" json:"above,omitempty"`
+	Below *Threshold `yaml:"below,omitempty" json:"below,omitempty"`
 	// For is how long the condition must hold; it is counted in whole 1 s
 	// windows and defaults to one window. A composite ignores its own For:
 	// its children's count.

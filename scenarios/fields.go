@@ -10,12 +10,16 @@ type yamlField struct {
 	name     string
 	typ      reflect.Type
 	required bool
+	// owner is the struct that declares the field (an inlined struct for
+	// its fields) and goName its Go name, which find its doc comment.
+	owner  reflect.Type
+	goName string
 }
 
 // yamlFields lists the keys of struct type t as goccy/go-yaml decodes them:
 // the yaml tag's name (lower-cased field name without one), fields of
 // ",inline" structs flattened in, "-" and unexported fields left out. A
-// field is required when its tag has no omitempty.
+// field is required when its tag has neither omitempty nor omitzero.
 func yamlFields(t reflect.Type) []yamlField {
 	var out []yamlField
 	for i := range t.NumField() {
@@ -35,7 +39,8 @@ func yamlFields(t reflect.Type) []yamlField {
 		if name == "" {
 			name = strings.ToLower(f.Name)
 		}
-		out = append(out, yamlField{name: name, typ: f.Type, required: !hasOpt(opts, "omitempty")})
+		out = append(out, yamlField{name: name, typ: f.Type, required: !hasOpt(opts, "omitempty") && !hasOpt(opts, "omitzero"),
+			owner: t, goName: f.Name})
 	}
 	return out
 }

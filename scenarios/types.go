@@ -15,6 +15,7 @@ const APIVersion = "faultdrill/v1"
 
 // Scenario is one drill, as written in a scenario file.
 type Scenario struct {
+	// APIVersion is the format version of the file: faultdrill/v1.
 	APIVersion string     `yaml:"apiVersion" json:"apiVersion"`
 	Metadata   Metadata   `yaml:"metadata" json:"metadata"`
 	Objectives Objectives `yaml:"objectives,omitempty" json:"objectives,omitempty"`
@@ -28,7 +29,9 @@ type Scenario struct {
 	Rollback rollback.Spec         `yaml:"rollback,omitempty" json:"rollback,omitempty"`
 	Verify   verify.Spec           `yaml:"verify,omitempty" json:"verify,omitempty"`
 	Harness  Harness               `yaml:"harness,omitempty" json:"harness,omitempty"`
-	Vars     map[string]string     `yaml:"vars,omitempty" json:"vars,omitempty"`
+	// Vars are values expanded as ${NAME} in commands, env, urls and
+	// bodies; --var NAME=VALUE overrides one at run time.
+	Vars map[string]string `yaml:"vars,omitempty" json:"vars,omitempty"`
 	// Secrets names vars whose values are redacted (as ***) in everything
 	// the drill records, besides those whose name holds token, password,
 	// secret or key. The values still reach the system under test.
@@ -45,9 +48,13 @@ type Scenario struct {
 
 // Metadata names and describes a scenario.
 type Metadata struct {
-	Name        string `yaml:"name" json:"name"`
+	// Name is a short name of the drill, such as checkout-bad-release; it
+	// names the drill's folder and its reports.
+	Name string `yaml:"name" json:"name"`
+	// Description says what the drill shows, in a sentence.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
-	Owner       string `yaml:"owner,omitempty" json:"owner,omitempty"`
+	// Owner is the team the drill belongs to.
+	Owner string `yaml:"owner,omitempty" json:"owner,omitempty"`
 }
 
 // Objectives are what the drill must achieve to pass.
@@ -161,6 +168,7 @@ type Step struct {
 // Snapshot names a snapshot of one service's data directory. The service is
 // stopped while its data is copied, then started again at the same version.
 type Snapshot struct {
+	// Service is the service whose data directory is copied.
 	Service string `yaml:"service" json:"service"`
 	// Name identifies the snapshot for restore-snapshot actions; it
 	// defaults to the service's name.
@@ -169,6 +177,8 @@ type Snapshot struct {
 
 // Deploy switches a service to a version.
 type Deploy struct {
+	// Service is the service to switch.
 	Service string `yaml:"service" json:"service"`
+	// Version is the version to switch it to, one of its versions.
 	Version string `yaml:"version" json:"version"`
 }

@@ -45,8 +45,10 @@ type VersionSpec struct {
 	// Command is the program and its arguments (process runtime), or the
 	// arguments given to the image's entrypoint (docker runtime; empty keeps
 	// the image's own CMD).
-	Command []string          `yaml:"command" json:"command"`
-	Env     map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	Command []string `yaml:"command" json:"command"`
+	// Env are the environment variables of the version's process, added
+	// to faultdrill's own.
+	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
 	// Dir is the working directory; relative paths are resolved against the
 	// scenario file's folder.
 	Dir string `yaml:"dir,omitempty" json:"dir,omitempty"`

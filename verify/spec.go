@@ -48,6 +48,7 @@ type HealthSpec struct {
 	// Advisory makes the verifier's verdict a warning: shown everywhere,
 	// never deciding the drill's outcome.
 	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
+	// Disabled turns the verifier off.
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 	// Timeout bounds the wait for every service to answer healthy.
 	Timeout time.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
@@ -176,6 +177,7 @@ type LinearizabilitySpec struct {
 	// Advisory makes the verifier's verdict a warning: shown everywhere,
 	// never deciding the drill's outcome.
 	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
+	// Disabled turns the verifier off.
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 	// Timeout bounds the check (default DefaultLinearizabilityTimeout);
 	// a check cut short is Unknown, never Success.
@@ -187,6 +189,7 @@ type StaleReadsSpec struct {
 	// Advisory makes the verifier's verdict a warning: shown everywhere,
 	// never deciding the drill's outcome.
 	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
+	// Disabled turns the verifier off.
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 }
 
@@ -195,6 +198,7 @@ type MixedVersionsSpec struct {
 	// Advisory makes the verifier's verdict a warning: shown everywhere,
 	// never deciding the drill's outcome.
 	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
+	// Disabled turns the verifier off.
 	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 	// MaxFailures, when set, is how many requests may fail; more is a
 	// Failure. Unset, the verifier only informs.

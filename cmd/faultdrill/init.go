@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/scenarios"
 	"github.com/faultdrill/faultdrill/scenarios/examples"
 )
 
@@ -51,7 +52,9 @@ func initScenario(_ context.Context, args []string, e env) int {
 		return exitInvalid
 	}
 	if err == nil {
-		_, err = f.Write(src)
+		// The first line points editors (yaml-language-server) at the
+		// scenario format's JSON Schema.
+		_, err = fmt.Fprintf(f, "# yaml-language-server: $schema=%s\n%s", scenarios.SchemaID, src)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/scenarios"
 )
 
 const example = "../../scenarios/examples/ledger-bad-release.yaml"
@@ -138,6 +139,7 @@ load:
 		var schema map[string]any
 		Expect(json.Unmarshal([]byte(out), &schema)).To(Succeed())
 		Expect(schema).To(HaveKey("properties"))
+		Expect(schema).To(HaveKeyWithValue("$id", scenarios.SchemaID))
 	})
 
 	It("runs the bundled drill end to end and exits 0 with a summary and a report", func(ctx SpecContext) {
@@ -176,6 +178,8 @@ var _ = Describe("faultdrill init", func() {
 		Expect(string(src)).NotTo(ContainSubstring("ledger"), "a starter for the user's own service, not the demo")
 		Expect(string(src)).NotTo(ContainSubstring("scenarios/examples"), "no path that only makes sense in this repository")
 		Expect(strings.Count(string(src), "# EDIT")).To(BeNumerically(">=", 8), "every placeholder marked")
+		first, _, _ := strings.Cut(string(src), "\n")
+		Expect(first).To(Equal("# yaml-language-server: $schema=" + scenarios.SchemaID))
 		code, _, errOut = cli(ctx, "validate", dest)
 		Expect(code).To(Equal(exitPassed), errOut)
 		Expect(errOut).To(MatchRegexp(`my-drill.yaml:\d+:\d+: warning: system.services.app.versions.candidate.command\[0\]: binary not found: "./bin/my-service"`),
