@@ -142,7 +142,8 @@ func (r *Runtime) copyOut(ctx context.Context, id, destDir string) (copied, erro
 		return copied{}, fmt.Errorf("copy from %s: %w", shortID(id), err)
 	}
 	defer res.Content.Close()
-	if err := os.MkdirAll(destDir, 0o755); err != nil {
+	// 0700: the copy is evidence, which may hold secrets.
+	if err := os.MkdirAll(destDir, 0o700); err != nil {
 		return copied{}, err
 	}
 	return untar(res.Content, destDir)
