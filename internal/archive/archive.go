@@ -33,7 +33,16 @@ type Options struct {
 	// Strip drops this many leading components of every entry name, as
 	// tar --strip-components does; entries left with no name are skipped.
 	Strip int
+	// MaxBytes, when above 0, bounds the total size of the regular files
+	// extracted: an archive that declares more fails with ErrTooLarge
+	// before the file that would pass it is written. (A sparse entry can
+	// declare terabytes in a few bytes of archive.)
+	MaxBytes int64
 }
+
+// ErrTooLarge is matched by the error of an archive whose files add up
+// to more than Options.MaxBytes.
+var ErrTooLarge = errors.New("archive larger than its limit")
 
 // Stats counts the regular files extracted and their bytes.
 type Stats struct {
@@ -74,6 +83,9 @@ func Extract(r io.Reader, dir string, o Options) (Stats, error) {
 		}
 		if !ok {
 			continue
+		}
+		if o.MaxBytes > 0 && h.Typeflag == tar.TypeReg && h.Size > o.MaxBytes-st.Bytes {
+			return st, fmt.Errorf("archive: %s: %w of %d bytes", name, ErrTooLarge, o.MaxBytes)
 		}
 		n, err := extract(root, tr, h, name, o)
 		if err != nil {

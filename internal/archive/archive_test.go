@@ -135,4 +135,12 @@ var _ = Describe("Extract", func() {
 		Expect(os.ReadFile(target)).To(Equal([]byte("keep")))
 		Expect(os.ReadFile(filepath.Join(dest, "f"))).To(Equal([]byte("new")))
 	})
+
+	It("stops at MaxBytes before writing the file that would pass it", func() {
+		dest, _ := sandbox()
+		st, err := archive.Extract(tarOf(entry{name: "a", body: "12345"}, entry{name: "b", body: "123456"}), dest, archive.Options{MaxBytes: 10})
+		Expect(err).To(MatchError(archive.ErrTooLarge))
+		Expect(st.Files).To(Equal(1))
+		Expect(filepath.Join(dest, "b")).NotTo(BeAnExistingFile())
+	})
 })
