@@ -133,3 +133,28 @@ var _ = Describe("hostile input", func() {
 		Expect(err).NotTo(HaveOccurred())
 	})
 })
+
+var _ = Describe("names", func() {
+	long := strings.Repeat("a", 64)
+	DescribeTable("are limited to 63 printable characters, reported at file:line:col",
+		func(from, to, want string) {
+			_, err := scenarios.Parse("s.yaml", []byte(strings.Replace(base, from, to, 1)))
+			Expect(err).To(MatchError(scenarios.ErrInvalid))
+			Expect(strings.Split(err.Error(), "\n")).To(ContainElement(want))
+		},
+		Entry("a long scenario name", "{name: t}", "{name: "+long+"}",
+			"s.yaml:2:18: metadata.name: the name is 64 characters long; keep names to 63 or fewer"),
+		Entry("an escape sequence in the scenario name", "{name: t}", `{name: "t\e[2J"}`,
+			`s.yaml:2:18: metadata.name: "t\x1b[2J" holds a control or invisible character (U+001B); names may only hold printable characters`),
+		Entry("a right-to-left override in a stream name", "{name: reads,", "{name: \"re\u202eads\",",
+			`s.yaml:13:14: load.streams[0].name: "re\u202eads" holds a control or invisible character (U+202E); names may only hold printable characters`),
+		Entry("a slash in the scenario name", "{name: t}", "{name: a/b}",
+			`s.yaml:2:18: metadata.name: "a/b" would not be safe in a file name, and drill folders are named after it; use letters, digits and "-", such as checkout-bad-release`),
+		Entry("a long service name", "    api:\n", "    "+long+":\n",
+			`s.yaml:5:5: system.services.`+long+`: service name "`+long+`" may only use letters, digits, "-", "_" and ".", starting with a letter or digit, up to 63 characters`),
+	)
+	It("accepts a name of exactly 63 characters", func() {
+		_, err := scenarios.Parse("s.yaml", []byte(strings.Replace(base, "{name: t}", "{name: "+long[1:]+"}", 1)))
+		Expect(err).NotTo(HaveOccurred())
+	})
+})
