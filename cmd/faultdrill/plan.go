@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
@@ -24,10 +25,13 @@ func plan(_ context.Context, args []string, e env) int {
 	}
 	sc, err := scenarios.Load(files[0])
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
 		return exitInvalid
 	}
-	writePlan(e.stdout, sc)
+	// The plan echoes names, commands and paths from the scenario.
+	var b strings.Builder
+	writePlan(&b, sc)
+	fmt.Fprint(e.stdout, term.EscapeText(b.String()))
 	return exitPassed
 }
 

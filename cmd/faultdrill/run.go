@@ -5,9 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
 
 	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/scenarios"
 	"github.com/faultdrill/faultdrill/sut"
@@ -36,20 +42,22 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		return exitInvalid
 	}
 	if *runtime != "" && *runtime != faults.RuntimeProcess && *runtime != faults.RuntimeDocker {
-		fmt.Fprintf(e.stderr, "faultdrill run: --runtime=%s: use process or docker\n", *runtime)
+		fmt.Fprintf(e.stderr, "faultdrill run: --runtime=%s: use process or docker\n", term.Escape(*runtime))
 		return exitInvalid
-	}
-	sc, err := scenarios.Load(files[0])
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
-		return exitInvalid
-	}
-	if *runtime != "" && *runtime != sc.System.Runtime {
-		sc.System.Runtime = *runtime
-		sc.ApplyDefaults() // the runtime's own defaults, such as a container port
 	}
 	if *approve != "prompt" && *approve != "auto" {
-		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", *approve)
+		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", term.Escape(*approve))
+		return exitInvalid
+	}
+	if err := checkOut(*out); err != nil {
+		fmt.Fprintf(e.stderr, "faultdrill run: --out=%s: %s\n", term.Escape(*out), term.Escape(err.Error()))
+		return exitInvalid
+	}
+	// --runtime applies before validation: a process scenario run on
+	// docker is refused here, before any drill folder is written.
+	sc, err := scenarios.LoadWith(files[0], scenarios.WithRuntime(*runtime))
+	if err != nil {
+		fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
 		return exitInvalid
 	}
 	opts := drill.Options{OutDir: *out, Seed: *seed, Vars: vars, Toxiproxy: *toxiproxy}
@@ -61,7 +69,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	}
 	rep, err := drill.Run(ctx, sc, opts)
 	if rep == nil {
-		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
+		fmt.Fprintf(e.stderr, "faultdrill run: %s\n", term.EscapeText(err.Error()))
 		// The scenario asks for what this machine lacks, such as a Docker engine.
 		if errors.Is(err, drill.ErrUnsupportedRuntime) || errors.Is(err, docker.ErrNoEngine) {
 			return exitInvalid
@@ -69,7 +77,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		return exitError
 	}
 	if err != nil && rep.Status != reports.Interrupted {
-		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
+		fmt.Fprintf(e.stderr, "faultdrill run: %s\n", term.EscapeText(err.Error()))
 	}
 	writeSummary(e.stdout, rep)
 	if errors.Is(err, sut.ErrBadSpec) {
@@ -80,6 +88,36 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	return rep.Outcome.Class.ExitCode()
 }
 
+// writeSummary prints the drill's summary, which echoes names and values
+// from the scenario, with what would act on a terminal escaped.
 func writeSummary(w io.Writer, rep *reports.Report) {
-	_ = reports.WriteSummary(w, rep, rep.Drill.Dir+"/"+reports.FileName)
+	var b strings.Builder
+	_ = reports.WriteSummary(&b, rep, rep.Drill.Dir+"/"+reports.FileName)
+	fmt.Fprint(w, term.EscapeText(b.String()))
+}
+
+// checkOut refuses an --out that cannot hold drill folders (a file, a
+// path through a file, a folder this user cannot write), without
+// creating anything.
+func checkOut(out string) error {
+	p := filepath.Clean(out)
+	for {
+		fi, err := os.Stat(p)
+		switch {
+		case err == nil && !fi.IsDir():
+			return fmt.Errorf("%s is a file, not a folder; give a folder for drill folders (default drills)", p)
+		case err == nil:
+			if err := syscall.Access(p, 0x2|0x1); err != nil { // W_OK|X_OK
+				return fmt.Errorf("folder %s is not writable: %v; give a folder you can write to", p, err)
+			}
+			return nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return nil
+		}
+		p = parent
+	}
 }

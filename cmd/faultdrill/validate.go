@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
 
@@ -21,11 +22,11 @@ func validate(_ context.Context, args []string, e env) int {
 	code := exitPassed
 	for _, f := range files {
 		if _, err := scenarios.Load(f); err != nil {
-			fmt.Fprintln(e.stderr, err)
+			fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
 			code = exitInvalid
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%s: ok\n", f)
+		fmt.Fprintf(e.stdout, "%s: ok\n", term.Escape(f))
 	}
 	return code
 }
