@@ -6,7 +6,9 @@ SCENARIO ?= scenarios/examples/ledger-bad-release.yaml
 export TESTCONTAINERS_RYUK_DISABLED := true
 export CGO_ENABLED := 0
 
-.PHONY: help build demo test bench lint clean
+FUZZTIME ?= 20s
+
+.PHONY: help build demo test bench fuzz lint clean
 
 ## help: list the targets
 help:
@@ -32,6 +34,13 @@ test:
 ## bench: run the benchmarks (figures in the README come from here)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+## fuzz: fuzz the scenario decoder, the report.json reader and the tar extractor, FUZZTIME each (default 20s)
+# The seed corpora (testdata/fuzz/...) also run under plain go test.
+fuzz:
+	$(GO) test ./scenarios -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./reports -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/archive -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
 
 ## lint: gofmt and go vet
 lint:

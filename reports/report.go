@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/faultdrill/faultdrill/internal/boundedread"
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/verify"
@@ -256,18 +257,32 @@ func Write(dir string, r *Report) (string, error) {
 // faultdrill reads.
 var ErrSchema = errors.New("unsupported report schema")
 
-// Read reads a report.json.
+// MaxReportSize is the largest report.json Read accepts, in bytes: a
+// report of a long drill is a few MiB at most, and a larger file (or an
+// endless device) is refused before it is decoded.
+const MaxReportSize = 16 << 20
+
+// Read reads a report.json, refusing one over MaxReportSize with an error
+// that matches boundedread.ErrTooLarge.
 func Read(path string) (*Report, error) {
-	b, err := os.ReadFile(path)
+	b, err := boundedread.File(path, MaxReportSize)
 	if err != nil {
-		return nil, fmt.Errorf("reports: %w", err)
+		return nil, fmt.Errorf("reports: %s: %w", path, err)
+	}
+	return Decode(path, b)
+}
+
+// Decode decodes the report.json in b; name names it in errors.
+func Decode(name string, b []byte) (*Report, error) {
+	if len(b) > MaxReportSize {
+		return nil, fmt.Errorf("reports: %s: %w", name, &boundedread.TooLargeError{Limit: MaxReportSize})
 	}
 	var r Report
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("reports: %s: %w", path, err)
+		return nil, fmt.Errorf("reports: %s: %w", name, err)
 	}
 	if r.Schema != Schema {
-		return nil, fmt.Errorf("reports: %s: schema %q, this faultdrill reads %q: %w", path, r.Schema, Schema, ErrSchema)
+		return nil, fmt.Errorf("reports: %s: schema %q, this faultdrill reads %q: %w", name, r.Schema, Schema, ErrSchema)
 	}
 	return &r, nil
 }

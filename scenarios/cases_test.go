@@ -390,11 +390,11 @@ load: {target: my api, duration: 10s, streams: [{name: r/1, rate: 2000000/s, pat
 			want: []string{
 				`s.yaml:3:14: vars.port: ${port} is set by the runtime and cannot be redefined; give the var another name`,
 				`s.yaml:5:12: system.runtime: unknown runtime "proces" (did you mean "process"?)`,
-				`s.yaml:7:5: system.services["my api"]: service name "my api" may only use letters, digits, "-", "_" and ".", starting with a letter or digit`,
+				`s.yaml:7:5: system.services["my api"]: service name "my api" may only use letters, digits, "-", "_" and ".", starting with a letter or digit, up to 63 characters`,
 				`s.yaml:7:37: system.services["my api"].health: "healthz" must start with "/", such as "/healthz"`,
 				`s.yaml:7:83: system.services["my api"].versions.v1.command[1]: a "$" must start ${name}; write $$ for a literal $`,
 				`s.yaml:7:92: system.services["my api"].versions.v1.command[2]: unknown variable ${nope}; define it under vars, or use ${port}, ${addr}, ${data_dir}, ${service}, ${version}, ${link.NAME}, ${addr.SERVICE} or ${addr.SERVICE.PORT}`,
-				`s.yaml:8:56: load.streams[0].name: stream name "r/1" may only use letters, digits, "-", "_" and ".", starting with a letter or digit; it prefixes every request id`,
+				`s.yaml:8:56: load.streams[0].name: stream name "r/1" may only use letters, digits, "-", "_" and ".", starting with a letter or digit, up to 63 characters; it prefixes every request id`,
 				`s.yaml:8:67: load.streams[0].rate: 2000000/s is more than 1000000/s; one stream cannot send faster`,
 				`s.yaml:8:84: load.streams[0].path: "/a b" holds a space, a line break or "#"; escape it (%20) or leave it out`,
 				`s.yaml:8:116: load.streams[0].headers["Bad Header"]: "Bad Header" is not a header name; use letters, digits and "-", such as Content-Type`,

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -34,7 +36,36 @@ func (c *checker) structure(p fieldPath, t reflect.Type, n ast.Node) {
 		fp := p.key(key)
 		c.at.record(fp, entryPos(e))
 		c.value(fp, f.typ, e.Value)
+		if key == "name" && f.typ.Kind() == reflect.String {
+			c.name(fp, c.resolve(e.Value))
+		}
 	}
+}
+
+// name checks a name field (of a scenario, stream, link, fault, trigger,
+// action, invariant...): names are echoed on terminals and in reports,
+// and some become parts of file names.
+func (c *checker) name(p fieldPath, n ast.Node) {
+	if text, ok := scalarText(n); ok {
+		if msg := nameProblem(text); msg != "" {
+			c.add(n, "%s: %s", label(p), msg)
+		}
+	}
+}
+
+// nameProblem says what is wrong with a name, or "" when nothing is: at
+// most maxNameLen characters, every one of them printable (no control
+// characters, no invisible formatting such as a right-to-left override).
+func nameProblem(name string) string {
+	if n := utf8.RuneCountInString(name); n > maxNameLen {
+		return fmt.Sprintf("the name is %d characters long; keep names to %d or fewer", n, maxNameLen)
+	}
+	for _, r := range name {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return fmt.Sprintf("%q holds a control or invisible character (%U); names may only hold printable characters", name, r)
+		}
+	}
+	return ""
 }
 
 // mapping checks a mapping of names to values of t's element type.

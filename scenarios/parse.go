@@ -3,33 +3,62 @@ package scenarios
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 
+	"github.com/faultdrill/faultdrill/internal/boundedread"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 )
 
-// maxFileSize bounds the scenario files Parse accepts.
-const maxFileSize = 1 << 20
-
 // Load reads, decodes, applies defaults and validates a scenario file. An
-// invalid file gives Problems, which match ErrInvalid; a file that cannot be
-// read gives the underlying error, wrapped.
+// invalid file, or one over the size limit (256 KiB; a pipe or a device is
+// read no further than that), gives Problems, which match ErrInvalid; a
+// file that cannot be read gives the underlying error, wrapped.
 func Load(path string) (*Scenario, error) {
-	src, err := os.ReadFile(path)
+	return LoadWith(path)
+}
+
+// LoadOption changes a scenario after it is decoded and before its
+// defaults are applied and it is validated.
+type LoadOption func(*Scenario)
+
+// WithRuntime overrides system.runtime (the --runtime flag), so that the
+// scenario is validated for the runtime that will run it; "" keeps the
+// scenario's own.
+func WithRuntime(runtime string) LoadOption {
+	return func(s *Scenario) {
+		if runtime != "" {
+			s.System.Runtime = runtime
+		}
+	}
+}
+
+// LoadWith is Load with options applied before validation.
+func LoadWith(path string, opts ...LoadOption) (*Scenario, error) {
+	src, err := boundedread.File(path, maxFileSize)
+	if errors.Is(err, boundedread.ErrTooLarge) {
+		return nil, Problems{{File: path, Line: 1, Col: 1, Message: tooLarge}}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
-	return Parse(path, src)
+	return ParseWith(path, src, opts...)
 }
+
+// tooLarge is the problem of a file over maxFileSize.
+var tooLarge = fmt.Sprintf("the file is larger than %s, the limit for a scenario; trim it (a scenario needs a few KiB)", boundedread.Size(maxFileSize))
 
 // Parse decodes, applies defaults to and validates the scenario in src, as
 // Load does; path names the file in messages and anchors relative paths.
 func Parse(path string, src []byte) (*Scenario, error) {
+	return ParseWith(path, src)
+}
+
+// ParseWith is Parse with options applied before validation.
+func ParseWith(path string, src []byte, opts ...LoadOption) (*Scenario, error) {
 	at, problems := check(path, src)
 	if len(problems) > 0 {
 		return nil, append(problems, leniently(path, src, at, problems)...).err()
@@ -37,11 +66,14 @@ func Parse(path string, src []byte) (*Scenario, error) {
 	// check has rejected duplicate keys already; allowing them here lets
 	// keys after a "<<" merge override the merged ones.
 	var s Scenario
-	opts := []yaml.DecodeOption{yaml.DisallowUnknownField(), yaml.Strict(), yaml.AllowDuplicateMapKey()}
-	if err := yaml.UnmarshalWithOptions(src, &s, opts...); err != nil {
+	decode := []yaml.DecodeOption{yaml.DisallowUnknownField(), yaml.Strict(), yaml.AllowDuplicateMapKey()}
+	if err := yaml.UnmarshalWithOptions(src, &s, decode...); err != nil {
 		return nil, Problems{decodeProblem(path, err)}
 	}
 	s.Path, s.Dir, s.at = path, absDir(path), at
+	for _, o := range opts {
+		o(&s)
+	}
 	s.ApplyDefaults()
 	if err := validate(&s, path, at).err(); err != nil {
 		return nil, err
@@ -81,7 +113,10 @@ func leniently(path string, src []byte, at positions, shape Problems) Problems {
 func check(path string, src []byte) (positions, Problems) {
 	at1 := func(msg string) Problems { return Problems{{File: path, Line: 1, Col: 1, Message: msg}} }
 	if len(src) > maxFileSize {
-		return nil, at1(fmt.Sprintf("the file is %d bytes; scenario files are limited to %d", len(src), maxFileSize))
+		return nil, at1(tooLarge)
+	}
+	if p := prescan(path, src); p != nil {
+		return nil, Problems{*p}
 	}
 	file, err := parser.ParseBytes(src, 0)
 	if err != nil {

@@ -275,7 +275,7 @@ rollback:
 `,
 			want: []string{
 				`s.yaml:24:34: timeline[0].snapshot.service: service "api" has no data directory to copy; add dataDir: true to it (one of: store)`,
-				`s.yaml:26:47: timeline[2].snapshot.name: snapshot name "bad name" may only use letters, digits, "-", "_" and ".", starting with a letter or digit`,
+				`s.yaml:26:47: timeline[2].snapshot.name: snapshot name "bad name" may only use letters, digits, "-", "_" and ".", starting with a letter or digit, up to 63 characters`,
 				`s.yaml:27:14: timeline[3].snapshot.name: snapshot "store" is already taken by timeline[1]; give each snapshot its own name`,
 				`s.yaml:28:75: timeline[4].action.snapshot: no step before this one takes a snapshot named "later"; add a step such as {at: 5s, snapshot: {service: store, name: later}} before it`,
 				`s.yaml:33:60: rollback.plan[0].snapshot: no timeline step takes a snapshot named "latr" (did you mean "later"?)`,

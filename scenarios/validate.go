@@ -81,8 +81,11 @@ func (v *validator) header() {
 	default:
 		v.addf(pathOf("apiVersion"), "%q is not supported; use %s", v.s.APIVersion, APIVersion)
 	}
-	if strings.TrimSpace(v.s.Metadata.Name) == "" {
+	switch name := v.s.Metadata.Name; {
+	case strings.TrimSpace(name) == "":
 		v.addf(pathOf("metadata", "name"), "missing; give the scenario a short name, such as checkout-bad-release")
+	case strings.ContainsAny(name, `/\`) || name == "." || name == "..":
+		v.addf(pathOf("metadata", "name"), "%q would not be safe in a file name, and drill folders are named after it; use letters, digits and \"-\", such as checkout-bad-release", name)
 	}
 }
 

@@ -12,10 +12,13 @@ import (
 
 // safeName matches the names of services, versions, links and vars: they
 // end up in file names, proxy names and ${...} references.
-var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+
+// maxNameLen is the longest name of anything in a scenario.
+const maxNameLen = 63
 
 // nameRule says what a safe name is made of.
-const nameRule = `may only use letters, digits, "-", "_" and ".", starting with a letter or digit`
+const nameRule = `may only use letters, digits, "-", "_" and ".", starting with a letter or digit, up to 63 characters`
 
 // system checks the runtime, the toxiproxy server, the services and the
 // links.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
 	"github.com/faultdrill/faultdrill/verify"
@@ -28,10 +29,14 @@ func plan(_ context.Context, args []string, e env) int {
 	}
 	sc, err := scenarios.Load(files[0])
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
 		return exitInvalid
 	}
-	writePlan(drill.Secrets(sc, nil).Writer(e.stdout), sc)
+	// The plan echoes names, commands and paths from the scenario: secret
+	// values redacted, control characters escaped.
+	var b strings.Builder
+	writePlan(&b, sc)
+	fmt.Fprint(drill.Secrets(sc, nil).Writer(e.stdout), term.EscapeText(b.String()))
 	return exitPassed
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/faultdrill/faultdrill/cleanup"
 	"github.com/faultdrill/faultdrill/drill"
+	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/sut"
 	"github.com/faultdrill/faultdrill/sut/docker"
@@ -37,17 +38,17 @@ func report(_ context.Context, args []string, e env) int {
 	}
 	rep, err := reports.Read(filepath.Join(dirs[0], reports.FileName))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "faultdrill report: %v; give a drill folder that has a report.json\n", err)
+		fmt.Fprintf(e.stderr, "faultdrill report: %s; give a drill folder that has a report.json\n", term.EscapeText(err.Error()))
 		return exitInvalid
 	}
 	paths, err := reports.Render(dirs[0], formats...)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "faultdrill report: %v\n", err)
+		fmt.Fprintf(e.stderr, "faultdrill report: %s\n", term.EscapeText(err.Error()))
 		return exitInvalid
 	}
 	_ = reports.WriteSummary(e.stdout, rep, filepath.Join(dirs[0], reports.FileName))
 	for _, p := range paths {
-		fmt.Fprintf(e.stdout, "wrote %s\n", p)
+		fmt.Fprintf(e.stdout, "wrote %s\n", term.Escape(p))
 	}
 	return exitPassed
 }

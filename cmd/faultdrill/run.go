@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/scenarios"
 	"github.com/faultdrill/faultdrill/sut"
@@ -43,32 +46,34 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		return exitInvalid
 	}
 	if *runtime != "" && *runtime != faults.RuntimeProcess && *runtime != faults.RuntimeDocker {
-		fmt.Fprintf(e.stderr, "faultdrill run: --runtime=%s: use process or docker\n", *runtime)
+		fmt.Fprintf(e.stderr, "faultdrill run: --runtime=%s: use process or docker\n", term.Escape(*runtime))
 		return exitInvalid
 	}
-	sc, err := scenarios.Load(files[0])
+	if *approve != "prompt" && *approve != "auto" {
+		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", term.Escape(*approve))
+		return exitInvalid
+	}
+	if err := checkOut(*out); err != nil {
+		fmt.Fprintf(e.stderr, "faultdrill run: --out=%s: %s\n", term.Escape(*out), term.Escape(err.Error()))
+		return exitInvalid
+	}
+	// --runtime applies before validation: a process scenario run on
+	// docker is refused here, before any drill folder is written.
+	sc, err := scenarios.LoadWith(files[0], scenarios.WithRuntime(*runtime))
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
 		return exitInvalid
-	}
-	if *runtime != "" && *runtime != sc.System.Runtime {
-		sc.System.Runtime = *runtime
-		sc.ApplyDefaults() // the runtime's own defaults, such as a container port
 	}
 	// From here on what faultdrill prints shows *** for secret values.
 	secrets := drill.Secrets(sc, vars)
 	e.stdout, e.stderr = secrets.Writer(e.stdout), secrets.Writer(e.stderr)
-	if *approve != "prompt" && *approve != "auto" {
-		fmt.Fprintf(e.stderr, "faultdrill run: --approve=%s: use prompt or auto\n", *approve)
-		return exitInvalid
-	}
 	if missing := sc.Programs(vars); len(missing) > 0 {
-		fmt.Fprintln(e.stderr, missing)
+		fmt.Fprintln(e.stderr, term.EscapeText(missing.Error()))
 		return exitInvalid
 	}
 	if *reportDir != "" {
 		if err := drill.CheckDir(*reportDir); err != nil {
-			fmt.Fprintf(e.stderr, "faultdrill run: --report-dir: %v\n", err)
+			fmt.Fprintf(e.stderr, "faultdrill run: --report-dir: %s\n", term.Escape(err.Error()))
 			return exitInvalid
 		}
 	}
@@ -85,7 +90,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	syscall.Umask(0o077)
 	rep, err := drill.Run(ctx, sc, opts)
 	if rep == nil {
-		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
+		fmt.Fprintf(e.stderr, "faultdrill run: %s\n", term.EscapeText(err.Error()))
 		// The scenario asks for what this machine lacks, such as a Docker engine.
 		if errors.Is(err, drill.ErrUnsupportedRuntime) || errors.Is(err, docker.ErrNoEngine) {
 			return exitInvalid
@@ -93,7 +98,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		return exitError
 	}
 	if err != nil && rep.Status != reports.Interrupted {
-		fmt.Fprintf(e.stderr, "faultdrill run: %v\n", err)
+		fmt.Fprintf(e.stderr, "faultdrill run: %s\n", term.EscapeText(err.Error()))
 	}
 	if *asJSON {
 		writeVerdictJSON(e.stdout, rep)
@@ -108,8 +113,38 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	return rep.Outcome.Class.ExitCode()
 }
 
+// writeSummary prints the drill's summary, which echoes names and values
+// from the scenario, with what would act on a terminal escaped.
 func writeSummary(w io.Writer, rep *reports.Report) {
-	_ = reports.WriteSummary(w, rep, rep.Drill.Dir+"/"+reports.FileName)
+	var b strings.Builder
+	_ = reports.WriteSummary(&b, rep, rep.Drill.Dir+"/"+reports.FileName)
+	fmt.Fprint(w, term.EscapeText(b.String()))
+}
+
+// checkOut refuses an --out that cannot hold drill folders (a file, a
+// path through a file, a folder this user cannot write), without
+// creating anything.
+func checkOut(out string) error {
+	p := filepath.Clean(out)
+	for {
+		fi, err := os.Stat(p)
+		switch {
+		case err == nil && !fi.IsDir():
+			return fmt.Errorf("%s is a file, not a folder; give a folder for drill folders (default drills)", p)
+		case err == nil:
+			if err := syscall.Access(p, 0x2|0x1); err != nil { // W_OK|X_OK
+				return fmt.Errorf("folder %s is not writable: %v; give a folder you can write to", p, err)
+			}
+			return nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return nil
+		}
+		p = parent
+	}
 }
 
 // verdictJSON is what run --json prints: the verdict and the measures a

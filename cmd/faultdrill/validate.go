@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
 
@@ -34,7 +35,7 @@ func validate(_ context.Context, args []string, e env) int {
 			if *format == "github" {
 				writeAnnotations(e.stdout, "error", f, err)
 			} else {
-				fmt.Fprintln(e.stderr, err)
+				fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
 			}
 			continue
 		}
@@ -45,11 +46,11 @@ func validate(_ context.Context, args []string, e env) int {
 				writeAnnotations(e.stdout, "warning", f, missing)
 			} else {
 				for _, p := range missing {
-					fmt.Fprintf(e.stderr, "%s:%d:%d: warning: %s\n", p.File, p.Line, p.Col, p.Message)
+					fmt.Fprintln(e.stderr, term.Escape(fmt.Sprintf("%s:%d:%d: warning: %s", p.File, p.Line, p.Col, p.Message)))
 				}
 			}
 		}
-		fmt.Fprintf(e.stdout, "%s: ok\n", f)
+		fmt.Fprintf(e.stdout, "%s: ok\n", term.Escape(f))
 	}
 	return code
 }
@@ -71,15 +72,15 @@ func writeAnnotations(w io.Writer, level, file string, err error) {
 }
 
 // annotationData escapes a workflow command's message as the Actions
-// runner unescapes it (%, CR and LF).
+// runner unescapes it (%, CR and LF), and control characters for the log.
 func annotationData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return term.Escape(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s))
 }
 
 // annotationProperty escapes a workflow command's property value: also
 // the ':' and ',' that separate properties.
 func annotationProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return term.Escape(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s))
 }
 
 func schema(_ context.Context, args []string, e env) int {
