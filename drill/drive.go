@@ -1,7 +1,6 @@
 package drill
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -26,9 +25,14 @@ func (r *run) drive(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("drill: history: %w", err)
 	}
-	defer hist.Close()
-	histBuf := bufio.NewWriterSize(hist, 64<<10)
-	defer histBuf.Flush()
+	// Unbuffered: the load writes whole lines every 200 ms, so a drill
+	// killed with SIGKILL loses at most that much of its history.
+	r.journal.Follow(hist)
+	defer func() {
+		r.journal.Unfollow(hist)
+		_ = hist.Sync()
+		_ = hist.Close()
+	}()
 
 	windows := make(chan load.Window, 1024)
 	type loadResult struct {
@@ -43,7 +47,7 @@ func (r *run) drive(ctx context.Context) error {
 		map[string]any{"target": target})
 	go func() {
 		h, err := load.Run(ctx, r.sc.Load.Spec, load.Options{
-			Target: target, Base: r.base, Seed: r.opts.Seed, HistoryWriter: histBuf,
+			Target: target, Base: r.base, Seed: r.opts.Seed, HistoryWriter: hist,
 			OnWindow: func(w load.Window) { windows <- w },
 		})
 		loadDone <- loadResult{h, err}
