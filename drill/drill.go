@@ -14,9 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -46,6 +48,18 @@ type Options struct {
 	// Toxiproxy, when set, is the URL of a running toxiproxy server to use
 	// instead of an embedded one; it overrides the scenario's.
 	Toxiproxy string
+	// Approve is how the CLI was told to approve rollbacks (prompt or
+	// auto), recorded in the report's inputs.
+	Approve string
+}
+
+// Version is the faultdrill version of this build: the main module's
+// version, or "devel" for a build from a working tree.
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
 }
 
 // Prompt is the terminal a rollback owner answers on.
@@ -160,6 +174,13 @@ func newRun(ctx context.Context, sc *scenarios.Scenario, opts Options) (*run, er
 	}
 	r.report = r.newReport(id, digest)
 	r.planSteps()
+	start := *r.report
+	start.Verifiers = r.plannedVerifiers()
+	if _, err := reports.WriteStart(dir, &start); err != nil {
+		r.journal.Close()
+		lock.Release()
+		return nil, fmt.Errorf("drill: %w", err)
+	}
 	r.journal.Add("drill.start", fmt.Sprintf("%s (seed %d) in %s", sc.Metadata.Name, opts.Seed, dir),
 		map[string]any{"seed": opts.Seed, "dir": dir, "digest": digest})
 	return r, nil
@@ -175,6 +196,8 @@ func (r *run) newReport(id, digest string) *reports.Report {
 			SLOErrorRate: o.SLO.ErrorRate.Value, SLOP99: o.SLO.P99,
 			Detection: o.Detection, ErrorBudget: o.ErrorBudget.Value, Weights: o.Weights,
 			ExpectUnhealthyBeforeFault: o.ExpectUnhealthyBeforeFault},
+		Inputs: reports.Inputs{Vars: maps.Clone(r.opts.Vars), Seed: r.opts.Seed, Runtime: cmp.Or(r.sc.System.Runtime, faults.RuntimeProcess),
+			Toxiproxy: r.opts.Toxiproxy, Approve: r.opts.Approve, Version: Version()},
 		Harness: reports.Harness{LagTolerance: r.sc.Harness.LagTolerance, StepTolerance: r.sc.Harness.StepTolerance},
 	}
 }

@@ -150,6 +150,51 @@ func (r *run) checks(ctx context.Context, before map[string]invariantValue) []ve
 	return checks
 }
 
+// NotChecked is the summary of a verifier that a drill killed before its
+// verification never ran.
+const NotChecked = "not checked: the drill was killed before its verifiers ran"
+
+// plannedVerifiers lists the verifiers the scenario asks for, each not
+// checked yet, for the report a drill writes as it starts: cleanup
+// rebuilds the report of a killed drill from it.
+func (r *run) plannedVerifiers() []verify.Result {
+	spec := r.sc.Verify
+	advisory := r.advisory()
+	var planned []verify.Result
+	add := func(name string, integrity bool) {
+		planned = append(planned, verify.Result{Name: name, Verdict: verify.Skipped, Summary: NotChecked,
+			Integrity: integrity, Advisory: advisory[name]})
+	}
+	if spec.Durability.Enabled() {
+		add(verify.NameDurability, true)
+	}
+	if spec.Duplicates.Enabled() {
+		add(verify.NameDuplicates, true)
+	}
+	for _, inv := range spec.Invariants {
+		add(verify.InvariantPrefix+inv.Name, true)
+	}
+	if r.sc.Rollback.VerifyIdempotent {
+		add(nameIdempotent, true)
+	}
+	if !spec.Linearizability.Disabled {
+		add(verify.NameLinearizability, true)
+	}
+	if !spec.Health.Disabled {
+		add(verify.NameHealth, false)
+	}
+	if spec.SLO.Enabled() {
+		add(verify.NameSLO, false)
+	}
+	if !spec.StaleReads.Disabled {
+		add(verify.NameStaleReads, false)
+	}
+	if !spec.MixedVersions.Disabled {
+		add(verify.NameMixedVersions, false)
+	}
+	return planned
+}
+
 // verifyTimeout bounds the whole verification: a system that stopped
 // answering cannot hold a drill forever; what is left unchecked when it
 // runs out is a timeout, which fails the drill as unverified.
