@@ -225,8 +225,11 @@ func decide(r *Report, rto, slo, health Component) Outcome {
 		checksGate(r.Verifiers), scoreGate(r.Score),
 	}
 	for i, g := range gates {
-		if g.State == GateFailed && incomplete(r.Status) &&
-			(wholeDrillGate(g.Name) || g.Name == GateVerification && (len(r.Verifiers) == 0 || r.Status == Killed)) {
+		// A killed drill's figures stop at its last sign of life: whatever
+		// they say, they do not judge the whole drill.
+		killed := r.Status == Killed && (wholeDrillGate(g.Name) || g.Name == GateVerification)
+		if killed && g.State != GateSkipped || g.State == GateFailed && incomplete(r.Status) &&
+			(wholeDrillGate(g.Name) || g.Name == GateVerification && len(r.Verifiers) == 0) {
 			// Judged on a drill that did not run to its end, these would
 			// only repeat the one cause already given.
 			gates[i] = Gate{Name: g.Name, State: GateSkipped, Detail: "not judged: the drill did not complete (" + g.Detail + ")"}

@@ -54,8 +54,9 @@ func report(_ context.Context, args []string, e env) int {
 func cleanupDrills(ctx context.Context, args []string, e env) int {
 	flags := newFlags("cleanup", "[DRILLS_DIR]", "Revert what drills killed before their own cleanup left behind: faults still on a remote\n"+
 		"toxiproxy, paused or orphaned processes, and (when a Docker engine answers) the containers,\n"+
-		"networks, volumes and images labelled with the drill's id. Drills whose harness still runs\n"+
-		"are left alone. Safe to run any time, and twice.",
+		"networks, volumes and images labelled with the drill's id. A drill killed before it wrote its\n"+
+		"report gets one rebuilt from its journal, history and fault ledger (status killed), with\n"+
+		"its renderings. Drills whose harness still runs are left alone. Safe to run any time, and twice.",
 		"faultdrill cleanup drills", e.stderr)
 	dirs, err := parse(flags, args)
 	if err != nil {
@@ -76,8 +77,8 @@ func cleanupDrills(ctx context.Context, args []string, e env) int {
 	// Faults first: reverting one on a toxiproxy container needs the container.
 	sum, err := cleanup.Run(ctx, dir, e.stdout)
 	removed, engine, derr := cleanupContainers(ctx, dir, e.stdout)
-	fmt.Fprintf(e.stdout, "%d drill(s) scanned, %d still running, %d fault(s) reverted, %d process group(s) resumed, %d killed",
-		sum.Drills, sum.Running, sum.Reverted, sum.Resumed, sum.Killed)
+	fmt.Fprintf(e.stdout, "%d drill(s) scanned, %d still running, %d fault(s) reverted, %d process group(s) resumed, %d killed, %d report(s) rebuilt",
+		sum.Drills, sum.Running, sum.Reverted, sum.Resumed, sum.Killed, sum.Rebuilt)
 	if engine {
 		fmt.Fprintf(e.stdout, ", %d docker object(s) removed", removed)
 	}
