@@ -51,6 +51,8 @@ type Options struct {
 	// Approve is how the CLI was told to approve rollbacks (prompt or
 	// auto), recorded in the report's inputs.
 	Approve string
+	// ReplayOf is the id of the drill this run replays, if any.
+	ReplayOf string
 }
 
 // Version is the faultdrill version of this build: the main module's
@@ -197,7 +199,7 @@ func (r *run) newReport(id, digest string) *reports.Report {
 			Detection: o.Detection, ErrorBudget: o.ErrorBudget.Value, Weights: o.Weights,
 			ExpectUnhealthyBeforeFault: o.ExpectUnhealthyBeforeFault},
 		Inputs: reports.Inputs{Vars: maps.Clone(r.opts.Vars), Seed: r.opts.Seed, Runtime: cmp.Or(r.sc.System.Runtime, faults.RuntimeProcess),
-			Toxiproxy: r.opts.Toxiproxy, Approve: r.opts.Approve, Version: Version()},
+			Toxiproxy: r.opts.Toxiproxy, Approve: r.opts.Approve, Version: Version(), ReplayOf: r.opts.ReplayOf},
 		Harness: reports.Harness{LagTolerance: r.sc.Harness.LagTolerance, StepTolerance: r.sc.Harness.StepTolerance},
 	}
 }

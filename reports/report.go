@@ -100,6 +100,8 @@ type Inputs struct {
 	// Version is the faultdrill version that ran the drill: its main
 	// module's version, or "devel" for a build from a working tree.
 	Version string `json:"version"`
+	// ReplayOf is the id of the drill this one replays (run --replay).
+	ReplayOf string `json:"replayOf,omitempty"`
 }
 
 // Redacted is the value a secret input is written as; --replay cannot
