@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"os"
 	"path/filepath"
 
@@ -35,4 +37,33 @@ var _ = Describe("run inputs", func() {
 		Expect(code).To(Equal(exitInvalid))
 		Expect(stderr).To(ContainSubstring("give no scenario file, --seed or --runtime with it"))
 	})
+})
+
+var _ = Describe("run --replay", func() {
+	It("reruns a drill with its recorded scenario copy, vars, seed and runtime, recorded in report.json", func(ctx SpecContext) {
+		out := GinkgoT().TempDir()
+		code, stdout, stderr := cli(ctx, "run", "--quiet", example, "--var", "ledger="+ledgerBin, "--out", out, "--seed", "9")
+		Expect(code).To(Equal(exitPassed), stdout+stderr)
+		dirs, err := filepath.Glob(filepath.Join(out, "*"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(dirs).To(HaveLen(1))
+		first, err := reports.Read(filepath.Join(dirs[0], reports.FileName))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(first.Inputs).To(Equal(reports.Inputs{Vars: map[string]string{"ledger": ledgerBin}, Seed: 9,
+			Runtime: "process", Approve: "prompt", Version: "devel"}))
+
+		again := GinkgoT().TempDir()
+		code, stdout, stderr = cli(ctx, "run", "--quiet", "--replay", dirs[0], "--out", again)
+		Expect(code).To(Equal(exitPassed), stdout+stderr)
+		replays, err := filepath.Glob(filepath.Join(again, "*", reports.FileName))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(replays).To(HaveLen(1))
+		second, err := reports.Read(replays[0])
+		Expect(err).NotTo(HaveOccurred())
+		want := first.Inputs
+		want.ReplayOf = first.Drill.ID
+		Expect(second.Inputs).To(Equal(want))
+		Expect(second.Drill.Digest).To(Equal(first.Drill.Digest), "the same scenario bytes")
+		Expect(second.Drill.Seed).To(Equal(uint64(9)))
+	}, SpecTimeout(3*time.Minute))
 })
