@@ -34,6 +34,9 @@ type Summary struct {
 	// (faults of an embedded server, or of a service that ended with its
 	// drill).
 	Settled int
+	// Rebuilt counts reports rebuilt for drills killed before they wrote
+	// their own (status killed).
+	Rebuilt int
 }
 
 func (s *Summary) add(o Summary) {
@@ -43,6 +46,7 @@ func (s *Summary) add(o Summary) {
 	s.Resumed += o.Resumed
 	s.Killed += o.Killed
 	s.Settled += o.Settled
+	s.Rebuilt += o.Rebuilt
 }
 
 // Run scans every drill folder under drillsDir and cleans up those whose
@@ -50,10 +54,11 @@ func (s *Summary) add(o Summary) {
 // while the harness pid in its pid file runs). For each it reverts
 // unhealed faults on remote toxiproxy servers and deletes their proxies
 // (faults.Revert), continues paused process groups, kills leftover process
-// groups (sut.SignalLeftover) and waits until they are gone, writing one
+// groups (sut.SignalLeftover) and waits until they are gone, rebuilds the
+// report of a drill killed before it wrote one (status killed), writing one
 // line per action to w as "DRILL: what was done". It records each step (a
-// heal line in the ledger, the pid file removed) so that a second Run does
-// nothing. A missing drillsDir has nothing to clean.
+// heal line in the ledger, the pid file removed, the report written) so
+// that a second Run does nothing. A missing drillsDir has nothing to clean.
 //
 // Errors of one drill do not stop the others; they are joined, and what
 // failed is tried again by the next Run.

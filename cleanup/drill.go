@@ -49,7 +49,7 @@ func (d *drill) clean(ctx context.Context) error {
 		d.say("running (%s): left alone", who)
 		return nil
 	}
-	return errors.Join(d.cleanFaults(ctx), d.cleanProcesses(ctx))
+	return errors.Join(d.cleanFaults(ctx), d.cleanProcesses(ctx), d.rebuildReport())
 }
 
 // alive reports whether the drill's harness still runs: it holds the lock,

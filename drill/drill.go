@@ -6,6 +6,7 @@
 package drill
 
 import (
+	"github.com/faultdrill/faultdrill/internal/buildinfo"
 	"github.com/faultdrill/faultdrill/internal/perm"
 	"github.com/faultdrill/faultdrill/internal/redact"
 
@@ -18,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -55,6 +57,21 @@ type Options struct {
 	// Toxiproxy, when set, is the URL of a running toxiproxy server to use
 	// instead of an embedded one; it overrides the scenario's.
 	Toxiproxy string
+	// Approve is how the CLI was told to approve rollbacks (prompt or
+	// auto), recorded in the report's inputs.
+	Approve string
+	// ReplayOf is the id of the drill this run replays, if any.
+	ReplayOf string
+}
+
+// Version is the faultdrill version of this build (buildinfo: the module
+// version under go install, even as a dependency), or "devel" for a build
+// from a working tree.
+func Version() string {
+	if v := buildinfo.Read().Version; v != "(devel)" {
+		return v
+	}
+	return "devel"
 }
 
 // Prompt is the terminal a rollback owner answers on.
@@ -173,6 +190,13 @@ func newRun(ctx context.Context, sc *scenarios.Scenario, opts Options) (*run, er
 	r.journal.Redact(secrets)
 	r.report = r.newReport(id, digest)
 	r.planSteps()
+	start := *r.report
+	start.Verifiers = r.plannedVerifiers()
+	if err := r.writeStart(&start); err != nil {
+		r.journal.Close()
+		lock.Release()
+		return nil, fmt.Errorf("drill: %w", err)
+	}
 	r.journal.Add("drill.start", fmt.Sprintf("%s (seed %d) in %s", sc.Metadata.Name, opts.Seed, dir),
 		map[string]any{"seed": opts.Seed, "dir": dir, "digest": digest})
 	return r, nil
@@ -188,6 +212,8 @@ func (r *run) newReport(id, digest string) *reports.Report {
 			SLOErrorRate: o.SLO.ErrorRate.Value, SLOP99: o.SLO.P99,
 			Detection: o.Detection, ErrorBudget: o.ErrorBudget.Value, Weights: o.Weights,
 			ExpectUnhealthyBeforeFault: o.ExpectUnhealthyBeforeFault},
+		Inputs: reports.Inputs{Vars: maps.Clone(r.opts.Vars), Seed: r.opts.Seed, Runtime: cmp.Or(r.sc.System.Runtime, faults.RuntimeProcess),
+			Toxiproxy: r.opts.Toxiproxy, Approve: r.opts.Approve, Version: Version(), ReplayOf: r.opts.ReplayOf},
 		Harness: reports.Harness{LagTolerance: r.sc.Harness.LagTolerance, StepTolerance: r.sc.Harness.StepTolerance},
 	}
 }
@@ -348,6 +374,19 @@ func randomSeed() uint64 {
 // (see redact.New and Scenario.Secrets).
 func Secrets(sc *scenarios.Scenario, overrides map[string]string) *redact.Redactor {
 	return redact.New(sc.Secrets, sc.Vars, overrides)
+}
+
+// writeStart writes report.start.json, from a copy of start with secret
+// values redacted (its inputs hold the --var values).
+func (r *run) writeStart(start *reports.Report) error {
+	if !r.secrets.Empty() {
+		var err error
+		if start, err = redact.Copy(r.secrets, start); err != nil {
+			return fmt.Errorf("redact the start report: %w", err)
+		}
+	}
+	_, err := reports.WriteStart(r.dir, start)
+	return err
 }
 
 // writeReport writes report.json, from a copy of the report with secret

@@ -1,23 +1,20 @@
 package drill
 
 import (
-	"slices"
-
-	"github.com/faultdrill/faultdrill/internal/perm"
-	"github.com/faultdrill/faultdrill/sut"
-
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/faultdrill/faultdrill/internal/perm"
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
+	"github.com/faultdrill/faultdrill/sut"
 )
 
 // drive runs the load, the timeline and the triggers side by side until the
@@ -31,9 +28,14 @@ func (r *run) drive(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("drill: history: %w", err)
 	}
-	defer hist.Close()
-	histBuf := bufio.NewWriterSize(hist, 64<<10)
-	defer histBuf.Flush()
+	// Unbuffered: the load writes whole lines every 200 ms, so a drill
+	// killed with SIGKILL loses at most that much of its history.
+	r.journal.Follow(hist)
+	defer func() {
+		r.journal.Unfollow(hist)
+		_ = hist.Sync()
+		_ = hist.Close()
+	}()
 
 	windows := make(chan load.Window, 1024)
 	type loadResult struct {
@@ -52,7 +54,7 @@ func (r *run) drive(ctx context.Context) error {
 	}
 	go func() {
 		h, err := load.Run(ctx, spec, load.Options{
-			Target: target, Base: r.base, Seed: r.opts.Seed, HistoryWriter: histBuf,
+			Target: target, Base: r.base, Seed: r.opts.Seed, HistoryWriter: hist,
 			OnWindow: func(w load.Window) { windows <- w },
 		})
 		loadDone <- loadResult{h, err}

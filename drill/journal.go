@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 )
@@ -22,7 +23,9 @@ type Entry struct {
 
 // Journal is the append-only, auditable record of a drill. Each entry is
 // written to disk as one JSON line the moment it is added, so a drill that
-// dies keeps everything up to its last step.
+// dies keeps everything up to its last step; an entry that marks a phase
+// boundary (see phaseKinds) is also fsync'd, with every file the journal
+// follows (the history), so that a crash of the machine keeps them too.
 type Journal struct {
 	base    time.Time
 	onEntry func(Entry)
@@ -33,6 +36,15 @@ type Journal struct {
 	enc     *json.Encoder
 	entries []Entry
 	werr    error
+	follow  []*os.File
+}
+
+// phaseKinds are the entries that mark a phase boundary of a drill: the
+// journal, and the files it follows, are fsync'd after each.
+var phaseKinds = map[string]bool{
+	"drill.start": true, "faults.ready": true, "setup.end": true, "load.start": true,
+	"fault.inject": true, "fault.heal": true, "trigger.fired": true, "rollback.start": true,
+	"rollback.end": true, "step.end": true, "load.end": true, "drill.signal": true, "drill.end": true,
 }
 
 // OpenJournal creates the journal file. base is the drill's start; onEntry,
@@ -60,6 +72,12 @@ func (j *Journal) Add(kind, msg string, fields map[string]any) Entry {
 	j.entries = append(j.entries, e)
 	if j.file != nil && j.werr == nil {
 		j.werr = j.write(e)
+		if j.werr == nil && phaseKinds[kind] {
+			j.werr = j.file.Sync()
+			for _, f := range j.follow {
+				_ = f.Sync() // the history's own writer reports its errors
+			}
+		}
 	}
 	j.mu.Unlock()
 	if j.onEntry != nil {
@@ -79,6 +97,21 @@ func (j *Journal) write(e Entry) error {
 	}
 	_, err = j.file.Write(append(j.secrets.Bytes(b), '\n'))
 	return err
+}
+
+// Follow fsyncs f with the journal at every phase boundary, until
+// Unfollow.
+func (j *Journal) Follow(f *os.File) {
+	j.mu.Lock()
+	j.follow = append(j.follow, f)
+	j.mu.Unlock()
+}
+
+// Unfollow stops fsyncing f; call it before closing f.
+func (j *Journal) Unfollow(f *os.File) {
+	j.mu.Lock()
+	j.follow = slices.DeleteFunc(j.follow, func(g *os.File) bool { return g == f })
+	j.mu.Unlock()
 }
 
 // Entries returns a copy of every entry so far.

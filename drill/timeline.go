@@ -90,6 +90,10 @@ func (r *run) runStep(ctx context.Context, i int, step scenarios.Step) reports.S
 		}
 		rec = *s
 	})
+	// The whole record, so that cleanup can rebuild the step of a drill
+	// killed before its report.
+	r.journal.Add("step.end", fmt.Sprintf("step %d (%s) %s", rec.Index, rec.What, rec.Status),
+		map[string]any{"step": rec})
 	if rec.Status.Failed() {
 		r.journal.Add("step.failed", fmt.Sprintf("step %d (%s) %s: %s", rec.Index, rec.What, rec.Status, rec.Reason),
 			map[string]any{"step": rec.Index, "status": rec.Status, "cause": rec.Cause, "optional": rec.Optional})

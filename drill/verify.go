@@ -141,6 +141,26 @@ func (r *run) checks(ctx context.Context, before map[string]invariantValue) []ve
 	return checks
 }
 
+// NotChecked is the summary of a verifier that a drill killed before its
+// verification never ran.
+const NotChecked = "not checked: the drill was killed before its verifiers ran"
+
+// plannedVerifiers lists the verifiers the scenario asks for
+// (PlanVerifiers, without the load-rate assumption), each not checked yet,
+// for the report a drill writes as it starts: cleanup rebuilds the report
+// of a killed drill from it.
+func (r *run) plannedVerifiers() []verify.Result {
+	var planned []verify.Result
+	for _, v := range PlanVerifiers(r.sc) {
+		if v.Stage == verify.Assumptions {
+			continue
+		}
+		planned = append(planned, verify.Result{Name: v.Name, Verdict: verify.Skipped, Summary: NotChecked,
+			Integrity: v.Stage == verify.Integrity, Advisory: v.Advisory})
+	}
+	return planned
+}
+
 // verifyTimeout bounds the whole verification: a system that stopped
 // answering cannot hold a drill forever; what is left unchecked when it
 // runs out is a timeout, which fails the drill as unverified.

@@ -84,7 +84,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	if !r.Drill.Started.IsZero() {
 		suite.Timestamp = r.Drill.Started.UTC().Format("2006-01-02T15:04:05")
 	}
-	if r.Status == Errored || r.Status == Interrupted {
+	if incomplete(r.Status) {
 		suite.Cases = append(suite.Cases, junitCase{Name: "harness", Classname: suite.Name, Time: suite.Time,
 			Error: &junitProblem{Message: "drill " + string(r.Status) + ": " + r.Error, Type: string(r.Outcome.Class), Body: xmlSafe(r.Error)}})
 	}

@@ -28,8 +28,10 @@ const FileName = "report.json"
 
 // Report is everything a drill found, as written to report.json.
 type Report struct {
-	Schema     string           `json:"schema"`
-	Drill      Drill            `json:"drill"`
+	Schema string `json:"schema"`
+	Drill  Drill  `json:"drill"`
+	// Inputs are what the drill was run with beyond its scenario file.
+	Inputs     Inputs           `json:"inputs"`
 	Status     Status           `json:"status"`
 	Partial    bool             `json:"partial,omitempty"`
 	Error      string           `json:"error,omitempty"`
@@ -81,6 +83,34 @@ type Drill struct {
 	Dir      string        `json:"dir"`
 }
 
+// Inputs are everything a drill was run with beyond the bytes of its
+// scenario file (kept as scenario.yaml in the drill folder), so that
+// `faultdrill run --replay DIR` reruns it with exactly the same inputs.
+type Inputs struct {
+	// Vars are the --var overrides, by name; the scenario's own vars are
+	// in its file.
+	Vars map[string]string `json:"vars,omitempty"`
+	// Seed seeds every random choice of the drill.
+	Seed uint64 `json:"seed"`
+	// Runtime is the runtime the services ran on (process or docker).
+	Runtime string `json:"runtime"`
+	// Toxiproxy is the URL of the user's toxiproxy server, when the drill
+	// used one instead of its embedded server.
+	Toxiproxy string `json:"toxiproxy,omitempty"`
+	// Approve is how rollbacks that need approval were approved: prompt or
+	// auto.
+	Approve string `json:"approve,omitempty"`
+	// Version is the faultdrill version that ran the drill: its main
+	// module's version, or "devel" for a build from a working tree.
+	Version string `json:"version"`
+	// ReplayOf is the id of the drill this one replays (run --replay).
+	ReplayOf string `json:"replayOf,omitempty"`
+}
+
+// Redacted is the value a secret input is written as; --replay cannot
+// reuse it.
+const Redacted = "***"
+
 // Status is how a drill ended.
 type Status string
 
@@ -90,6 +120,10 @@ const (
 	Failed      Status = "failed"
 	Errored     Status = "error"
 	Interrupted Status = "interrupted"
+	// Killed: the harness died (SIGKILL, out of memory, a power cut)
+	// before it wrote its report; faultdrill cleanup rebuilt the report
+	// from the journal, history and fault ledger it left.
+	Killed Status = "killed"
 )
 
 // Objectives are the scenario's objectives as the drill applied them.
@@ -236,15 +270,29 @@ type Outcome struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
+// StartFileName is the report a drill writes as it starts: its scenario,
+// inputs, start time and planned steps, for faultdrill cleanup to rebuild
+// the report of a drill killed before its end.
+const StartFileName = "report.start.json"
+
 // Write writes the report as indented JSON to dir/report.json, atomically.
 func Write(dir string, r *Report) (string, error) {
-	path := filepath.Join(dir, FileName)
+	return writeJSON(filepath.Join(dir, FileName), r)
+}
+
+// WriteStart writes the report of a drill that is starting to
+// dir/report.start.json, atomically and fsync'd.
+func WriteStart(dir string, r *Report) (string, error) {
+	return writeJSON(filepath.Join(dir, StartFileName), r)
+}
+
+func writeJSON(path string, r *Report) (string, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return "", fmt.Errorf("reports: encode: %w", err)
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), perm.File); err != nil {
+	if err := writeSynced(tmp, append(b, '\n')); err != nil {
 		return "", fmt.Errorf("reports: write: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -285,4 +333,21 @@ func Decode(name string, b []byte) (*Report, error) {
 		return nil, fmt.Errorf("reports: %s: schema %q, this faultdrill reads %q: %w", name, r.Schema, Schema, ErrSchema)
 	}
 	return &r, nil
+}
+
+// writeSynced writes b to path and fsyncs it.
+func writeSynced(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, perm.File)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

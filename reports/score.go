@@ -102,6 +102,8 @@ func Judge(r *Report) {
 		r.Status = Errored
 	case r.Outcome.Class == ClassInterrupted:
 		r.Status = Interrupted
+	case r.Outcome.Class == ClassKilled:
+		r.Status = Killed
 	case r.Outcome.Passed:
 		r.Status = Passed
 	default:

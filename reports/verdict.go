@@ -29,6 +29,9 @@ const (
 	ClassError Class = "error"
 	// ClassInterrupted: stopped by a signal before it ended.
 	ClassInterrupted Class = "interrupted"
+	// ClassKilled: the harness died before the drill ended (SIGKILL, out
+	// of memory); its report was rebuilt by faultdrill cleanup.
+	ClassKilled Class = "killed"
 	// ClassIntegrity: an integrity verifier failed — acknowledged writes
 	// lost beyond the RPO, duplicates, a broken invariant, a
 	// non-linearizable history, stale reads, a non-idempotent rollback.
@@ -56,7 +59,7 @@ const (
 // Ranked lists the failing classes from the one that wins to the one that
 // yields.
 func Ranked() []Class {
-	return []Class{ClassError, ClassInterrupted, ClassIntegrity, ClassVoid, ClassRTO, ClassSLO, ClassFailed, ClassUnverified}
+	return []Class{ClassError, ClassInterrupted, ClassKilled, ClassIntegrity, ClassVoid, ClassRTO, ClassSLO, ClassFailed, ClassUnverified}
 }
 
 // Exit codes of each class; ExitInvalid is the CLI's own, for bad input.
@@ -71,6 +74,9 @@ const (
 	ExitUnverified  = 7
 	ExitVoid        = 8
 	ExitInterrupted = 130
+	// ExitKilled is what a shell reports for a process killed with
+	// SIGKILL (128+9); a rebuilt report of a killed drill has it too.
+	ExitKilled = 137
 )
 
 // ExitCode is the process exit code of a drill of class c; an unknown
@@ -93,6 +99,8 @@ func (c Class) ExitCode() int {
 		return ExitFailed
 	case ClassInterrupted:
 		return ExitInterrupted
+	case ClassKilled:
+		return ExitKilled
 	}
 	return ExitError
 }
@@ -106,6 +114,8 @@ func (c Class) Meaning() string {
 		return "harness error: faultdrill could not run the drill or carry out a step"
 	case ClassInterrupted:
 		return "interrupted by a signal"
+	case ClassKilled:
+		return "the harness was killed before the drill ended: report rebuilt from its journal and history"
 	case ClassIntegrity:
 		return "integrity violated"
 	case ClassVoid:
@@ -206,6 +216,8 @@ func decide(r *Report, rto, slo, health Component) Outcome {
 			what += fmt.Sprintf(" (%s at %s)", r.Signal.Name, r.offset(r.Signal.At))
 		}
 		fail(ClassInterrupted, what)
+	case Killed:
+		fail(ClassKilled, "the harness was killed before the drill ended: "+r.Error)
 	}
 	gates := []Gate{
 		stepsGate(r), integrityGate(r.Verifiers), harnessGate(r), verificationGate(r.Verifiers),
@@ -213,7 +225,10 @@ func decide(r *Report, rto, slo, health Component) Outcome {
 		checksGate(r.Verifiers), scoreGate(r.Score),
 	}
 	for i, g := range gates {
-		if g.State == GateFailed && (r.Status == Errored || r.Status == Interrupted) &&
+		// A killed drill's figures stop at its last sign of life: whatever
+		// they say, they do not judge the whole drill.
+		killed := r.Status == Killed && (wholeDrillGate(g.Name) || g.Name == GateVerification)
+		if killed && g.State != GateSkipped || g.State == GateFailed && incomplete(r.Status) &&
 			(wholeDrillGate(g.Name) || g.Name == GateVerification && len(r.Verifiers) == 0) {
 			// Judged on a drill that did not run to its end, these would
 			// only repeat the one cause already given.
@@ -227,6 +242,11 @@ func decide(r *Report, rto, slo, health Component) Outcome {
 		}
 	}
 	return Outcome{Passed: class == ClassPassed, Class: class, Reasons: reasons, Gates: gates, Warnings: warnings(r)}
+}
+
+// incomplete reports whether a drill of status s did not run to its end.
+func incomplete(s Status) bool {
+	return s == Errored || s == Interrupted || s == Killed
 }
 
 // wholeDrillGate reports whether a gate judges figures only a drill that
@@ -316,6 +336,8 @@ func harnessGate(r *Report) Gate {
 	for _, s := range r.Steps {
 		switch {
 		case s.Optional:
+		case s.Status == rollback.StepNotRun && r.Status == Killed:
+			// Not the harness falling behind: it died; the killed class says so.
 		case s.Status == rollback.StepNotRun:
 			reasons = append(reasons, fmt.Sprintf("step %d (%s) never ran: %s", s.Index, s.What, s.Reason))
 		case s.Late != nil && *s.Late > tol:

@@ -17,10 +17,13 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/faultdrill/faultdrill/internal/testbin"
+	"github.com/faultdrill/faultdrill/load"
+	"github.com/faultdrill/faultdrill/reports"
 )
 
 // journalEntry is one line of a drill's journal.jsonl.
 type journalEntry struct {
+	T      int64          `json:"t"`
 	Kind   string         `json:"kind"`
 	Fields map[string]any `json:"fields"`
 }
@@ -51,7 +54,7 @@ func freePort() int {
 }
 
 var _ = Describe("a harness killed with SIGKILL in the middle of a drill", func() {
-	It("leaves nothing behind once faultdrill cleanup has run: no process, no toxic, no port", func(ctx SpecContext) {
+	It("loses at most 1 s of its history, and leaves nothing behind but a rebuilt report once faultdrill cleanup has run: no process, no toxic, no port", func(ctx SpecContext) {
 		faultdrill, err := testbin.Build("github.com/faultdrill/faultdrill/cmd/faultdrill")
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(os.RemoveAll, filepath.Dir(faultdrill))
@@ -95,8 +98,39 @@ var _ = Describe("a harness killed with SIGKILL in the middle of a drill", func(
 		Expect(proxies["api-to-store"].ActiveToxics).NotTo(BeEmpty())
 		listen := proxies["api-to-store"].Listen
 
+		// Some seconds of load, so that a history held in a buffer would
+		// show: 50 requests a second for at least 4 s.
+		var loadStart time.Duration
+		Eventually(func() bool {
+			for _, e := range readJournal(journal) {
+				if e.Kind == "load.start" {
+					loadStart = time.Duration(e.T)
+					return true
+				}
+			}
+			return false
+		}).WithTimeout(10 * time.Second).Should(BeTrue())
+		start, err := reports.Read(filepath.Join(filepath.Dir(journal), reports.StartFileName))
+		Expect(err).NotTo(HaveOccurred(), "the drill wrote report.start.json as it started")
+		Expect(start.Inputs.Vars).To(Equal(map[string]string{"ledger": ledgerBin}))
+		loadBegan := start.Drill.Started.Add(loadStart)
+		time.Sleep(time.Until(loadBegan.Add(4500 * time.Millisecond)))
+
+		killed := time.Now()
 		Expect(harness.Process.Signal(syscall.SIGKILL)).To(Succeed())
 		_ = harness.Wait()
+
+		By("finding in the history every operation but those of the last second")
+		hf, err := os.Open(filepath.Join(filepath.Dir(journal), "history.jsonl"))
+		Expect(err).NotTo(HaveOccurred())
+		hist, err := load.ReadHistory(hf)
+		hf.Close()
+		Expect(err).NotTo(HaveOccurred())
+		elapsed := killed.Sub(loadBegan)
+		const rate = 50.0 // requests a second, as testdata/long-fault.yaml asks
+		AddReportEntry("history after SIGKILL", fmt.Sprintf("%d ops on disk after %s of load at %.0f/s", len(hist.Ops), elapsed.Round(time.Millisecond), rate))
+		Expect(float64(len(hist.Ops))).To(BeNumerically(">=", rate*(elapsed-time.Second).Seconds()),
+			"at most 1 s of operations lost: %d ops on disk after %s of load at %.0f/s", len(hist.Ops), elapsed, rate)
 
 		var pids []int
 		for _, e := range readJournal(journal) {
@@ -120,6 +154,30 @@ var _ = Describe("a harness killed with SIGKILL in the middle of a drill", func(
 		l, err := net.Listen("tcp", listen)
 		Expect(err).NotTo(HaveOccurred(), "the link's port %s is free again", listen)
 		l.Close()
+
+		By("rendering the report cleanup rebuilt, status killed")
+		dir := filepath.Dir(journal)
+		Expect(stdout).To(ContainSubstring("rebuilt report.json (status killed)"))
+		rep, err := reports.Read(filepath.Join(dir, reports.FileName))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Status).To(Equal(reports.Killed))
+		Expect(rep.Outcome.Class).To(Equal(reports.ClassKilled))
+		Expect(rep.Load.Ops).To(Equal(len(hist.Ops)))
+		Expect(rep.Faults).To(ContainElement(HaveField("Name", ContainSubstring("api-to-store"))))
+		for _, g := range rep.Outcome.Gates {
+			if g.Name == reports.GateRTO || g.Name == reports.GateSLO || g.Name == reports.GateScore {
+				Expect(g.State).To(Equal(reports.GateSkipped), "%s: %s", g.Name, g.Detail)
+			}
+			if g.Name == reports.GateScore {
+				Expect(g.Detail).To(HavePrefix("not judged: the drill did not complete"))
+			}
+		}
+		for _, f := range []string{"summary.md", "junit.xml", "report.html"} {
+			Expect(filepath.Join(dir, f)).To(BeAnExistingFile())
+		}
+		code, stdout, stderr = cli(ctx, "report", dir)
+		Expect(code).To(Equal(exitPassed), stderr)
+		Expect(stdout).To(ContainSubstring("KILLED"))
 
 		code, stdout, _ = cli(ctx, "cleanup", out)
 		Expect(code).To(Equal(exitPassed))

@@ -58,7 +58,9 @@ func cleanupDrills(ctx context.Context, args []string, e env) int {
 		"toxiproxy, paused or orphaned processes, and (when a Docker engine answers) the containers,\n"+
 		"networks, volumes and images labelled with the drill's id. Data is evidence: a data volume's\n"+
 		"content is first copied to DRILL/data/SERVICE, and data folders are kept, unless --purge.\n"+
-		"Drills whose harness still runs are left alone. Safe to run any time, and twice.",
+		"A drill killed before it wrote its report gets one rebuilt from its journal, history and\n"+
+		"fault ledger (status killed), with its renderings. Drills whose harness still runs are left\n"+
+		"alone. Safe to run any time, and twice.",
 		"faultdrill cleanup drills", e.stderr)
 	purge := flags.Bool("purge", false, "remove everything: data volumes without a copy, and each drill's data folder")
 	dirs, err := parse(flags, args)
@@ -83,8 +85,8 @@ func cleanupDrills(ctx context.Context, args []string, e env) int {
 	if *purge {
 		derr = errors.Join(derr, purgeData(dir, e.stdout))
 	}
-	fmt.Fprintf(e.stdout, "%d drill(s) scanned, %d still running, %d fault(s) reverted, %d process group(s) resumed, %d killed",
-		sum.Drills, sum.Running, sum.Reverted, sum.Resumed, sum.Killed)
+	fmt.Fprintf(e.stdout, "%d drill(s) scanned, %d still running, %d fault(s) reverted, %d process group(s) resumed, %d killed, %d report(s) rebuilt",
+		sum.Drills, sum.Running, sum.Reverted, sum.Resumed, sum.Killed, sum.Rebuilt)
 	if engine {
 		fmt.Fprintf(e.stdout, ", %d docker object(s) removed", removed)
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -22,9 +24,10 @@ import (
 )
 
 func runDrill(ctx context.Context, args []string, e env) int {
-	fs := newFlags("run", "FILE", "Run a drill: bring the system up, drive load, walk the timeline, roll back on a\n"+
+	fs := newFlags("run", "FILE | --replay DIR", "Run a drill: bring the system up, drive load, walk the timeline, roll back on a\n"+
 		"trigger, verify, and write report.json, journal.jsonl and history.jsonl to a new\ndrill folder. "+
-		"Progress goes to stderr, the summary to stdout.",
+		"Progress goes to stderr, the summary to stdout. --replay DIR reruns the drill of a\n"+
+		"drill folder with exactly its inputs: its copy of the scenario, its vars, seed and runtime.",
 		"faultdrill run --seed 42 scenarios/examples/ledger-bad-release.yaml", e.stderr)
 	out := fs.String("out", "drills", "folder in which the drill folder is created; its link latest names the newest")
 	reportDir := fs.String("report-dir", "", "write the drill folder exactly here (new or empty), instead of a new folder in --out")
@@ -35,18 +38,25 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	approver := fs.String("approver", os.Getenv("FAULTDRILL_APPROVER"), "who answers the approval prompt, as recorded in the report (default $FAULTDRILL_APPROVER, else the OS user)")
 	toxiproxy := fs.String("toxiproxy", "", "URL of a running toxiproxy server to use instead of the embedded one")
 	runtime := fs.String("runtime", "", "run the services as local processes (process) or as containers (docker); overrides system.runtime")
+	replay := fs.String("replay", "", "rerun the drill of this drill folder with the same inputs (a --var given too replaces a recorded one)")
 	vars := varsFlag{}
-	fs.Var(vars, "var", "override a scenario var, NAME=VALUE (repeatable)")
+	fs.Var(vars, "var", "override a var the scenario declares, NAME=VALUE (repeatable)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return flagExit(err)
 	}
-	if len(files) != 1 {
+	in := runInputs{file: first(files), seed: *seed, runtime: *runtime, toxiproxy: *toxiproxy, vars: vars}
+	switch {
+	case *replay != "":
+		if code := in.replay(*replay, fs, files, e); code != exitPassed {
+			return code
+		}
+	case len(files) != 1:
 		fmt.Fprintln(e.stderr, "faultdrill run: give exactly one scenario file, e.g. faultdrill run scenarios/examples/ledger-bad-release.yaml")
 		return exitInvalid
 	}
-	if *runtime != "" && *runtime != faults.RuntimeProcess && *runtime != faults.RuntimeDocker {
-		fmt.Fprintf(e.stderr, "faultdrill run: --runtime=%s: use process or docker\n", term.Escape(*runtime))
+	if in.runtime != "" && in.runtime != faults.RuntimeProcess && in.runtime != faults.RuntimeDocker {
+		fmt.Fprintf(e.stderr, "faultdrill run: --runtime=%s: use process or docker\n", term.Escape(in.runtime))
 		return exitInvalid
 	}
 	if *approve != "prompt" && *approve != "auto" {
@@ -59,15 +69,19 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	}
 	// --runtime applies before validation: a process scenario run on
 	// docker is refused here, before any drill folder is written.
-	sc, err := scenarios.LoadWith(files[0], scenarios.WithRuntime(*runtime))
+	sc, err := scenarios.LoadWith(in.file, scenarios.WithRuntime(in.runtime))
 	if err != nil {
 		fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
 		return exitInvalid
 	}
+	if err := sc.CheckOverrides(in.vars); err != nil {
+		fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
+		return exitInvalid
+	}
 	// From here on what faultdrill prints shows *** for secret values.
-	secrets := drill.Secrets(sc, vars)
+	secrets := drill.Secrets(sc, in.vars)
 	e.stdout, e.stderr = secrets.Writer(e.stdout), secrets.Writer(e.stderr)
-	if missing := sc.Programs(vars); len(missing) > 0 {
+	if missing := sc.Programs(in.vars); len(missing) > 0 {
 		fmt.Fprintln(e.stderr, term.EscapeText(missing.Error()))
 		return exitInvalid
 	}
@@ -77,7 +91,7 @@ func runDrill(ctx context.Context, args []string, e env) int {
 			return exitInvalid
 		}
 	}
-	opts := drill.Options{OutDir: *out, Dir: *reportDir, Seed: *seed, Vars: vars, Toxiproxy: *toxiproxy}
+	opts := drill.Options{OutDir: *out, Dir: *reportDir, Seed: in.seed, Vars: in.vars, Toxiproxy: in.toxiproxy, Approve: *approve, ReplayOf: in.replayOf}
 	if *approve == "prompt" && e.stdin != nil {
 		opts.Prompt = &drill.Prompt{In: e.stdin, Out: e.stderr, Approver: *approver}
 	}
@@ -111,6 +125,82 @@ func runDrill(ctx context.Context, args []string, e env) int {
 		return exitInvalid
 	}
 	return rep.Outcome.Class.ExitCode()
+}
+
+// runInputs are the inputs of one run: from the flags, or from the drill
+// folder a replay reruns.
+type runInputs struct {
+	file      string
+	seed      uint64
+	runtime   string
+	toxiproxy string
+	vars      varsFlag
+	replayOf  string
+}
+
+// replay takes the inputs recorded in the drill folder dir: its copy of
+// the scenario, its vars (those given with --var replace them), seed,
+// runtime and toxiproxy server (unless --toxiproxy names another). It
+// refuses a scenario file, --seed or --runtime, which would change the
+// drill, and a redacted var value that --var does not give again.
+func (in *runInputs) replay(dir string, fs *flag.FlagSet, files []string, e env) int {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if len(files) > 0 || set["seed"] || set["runtime"] {
+		fmt.Fprintln(e.stderr, "faultdrill run: --replay reruns a drill with its own scenario, seed and runtime; give no scenario file, --seed or --runtime with it")
+		return exitInvalid
+	}
+	rep, err := recordedInputs(dir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "faultdrill run: --replay %s: %v; give a drill folder that has a report.json\n", dir, err)
+		return exitInvalid
+	}
+	rec := rep.Inputs
+	for _, name := range sortedKeys(rec.Vars) {
+		_, given := in.vars[name]
+		if rec.Vars[name] == reports.Redacted && !given {
+			fmt.Fprintf(e.stderr, "faultdrill run: --replay %s: the value of var %s was redacted in the report (%s); give it again with --var %s=VALUE\n",
+				dir, name, reports.Redacted, name)
+			return exitInvalid
+		}
+		if !given {
+			in.vars[name] = rec.Vars[name]
+		}
+	}
+	in.file = filepath.Join(dir, drill.ScenarioFile)
+	in.seed = cmp.Or(rec.Seed, rep.Drill.Seed)
+	in.runtime = cmp.Or(rec.Runtime, rep.Drill.Runtime)
+	if !set["toxiproxy"] {
+		in.toxiproxy = rec.Toxiproxy
+	}
+	in.replayOf = rep.Drill.ID
+	if v := drill.Version(); rec.Version != "" && rec.Version != v {
+		fmt.Fprintf(e.stderr, "faultdrill run: note: %s was run by faultdrill %s; this is faultdrill %s\n", dir, rec.Version, v)
+	}
+	return exitPassed
+}
+
+// recordedInputs reads the report of the drill folder dir: report.json,
+// or the report.start.json of a drill killed before it wrote one.
+func recordedInputs(dir string) (*reports.Report, error) {
+	rep, err := reports.Read(filepath.Join(dir, reports.FileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		rep, err = reports.Read(filepath.Join(dir, reports.StartFileName))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, drill.ScenarioFile)); err != nil {
+		return nil, fmt.Errorf("no copy of the scenario: %w", err)
+	}
+	return rep, nil
+}
+
+func first(files []string) string {
+	if len(files) == 0 {
+		return ""
+	}
+	return files[0]
 }
 
 // writeSummary prints the drill's summary, which echoes names and values
