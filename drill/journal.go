@@ -79,10 +79,13 @@ func (j *Journal) Add(kind, msg string, fields map[string]any) Entry {
 			}
 		}
 	}
-	j.mu.Unlock()
+	// Under the lock: entries added at once from several goroutines (the
+	// timeline, the runtime's events) reach the live progress in the
+	// journal's own order.
 	if j.onEntry != nil {
 		j.onEntry(e)
 	}
+	j.mu.Unlock()
 	return e
 }
 

@@ -22,6 +22,9 @@ type Progress struct {
 	status string
 	lines  int
 	origin time.Duration // the load's start on the drill's clock, once known
+	// paused keeps the status line off the terminal while someone is
+	// asked a question on it (Pause, Resume).
+	paused bool
 }
 
 // LoadStarted makes later stamps count from the load's start, the origin
@@ -76,6 +79,9 @@ func (p *Progress) Window(w load.Window, elapsed, total time.Duration, phase str
 		p.redraw()
 		return
 	}
+	if p.paused {
+		return
+	}
 	if p.lines%plainEvery == 0 {
 		fmt.Fprintf(p.w, "[%8s] %-16s %s\n", stamp(w.Start+time.Second-p.origin), "status", status)
 	}
@@ -92,14 +98,38 @@ func (p *Progress) Done() {
 	p.status = ""
 }
 
+// Pause takes the status line and status lines off the terminal until
+// Resume, so that a question asked on it (the approval prompt) is not
+// overwritten; journal entries are still printed, on lines of their own.
+func (p *Progress) Pause() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clear()
+	p.paused = true
+}
+
+// Resume shows the status line again.
+func (p *Progress) Resume() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paused = false
+	p.redraw()
+}
+
 func (p *Progress) clear() {
-	if p.tty && p.status != "" {
+	if p.tty && p.status != "" && !p.paused {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }
 
 func (p *Progress) redraw() {
-	if p.tty && p.status != "" {
+	if p.tty && p.status != "" && !p.paused {
 		fmt.Fprint(p.w, p.status)
 	}
 }

@@ -123,7 +123,8 @@ func (r *run) approved(ctx context.Context, f rollback.Firing, plan []rollback.A
 	}
 	var approver rollback.Approver = rollback.AutoApprover{Reason: "approved automatically (--approve=auto or no terminal)", Clock: r.journal.Now}
 	if p := r.opts.Prompt; p != nil {
-		r.progress.Done()
+		r.progress.Pause() // the status line would overwrite the prompt
+		defer r.progress.Resume()
 		approver = rollback.TerminalApprover{In: p.In, Out: p.Out, Role: spec.Role, By: p.Approver, Clock: r.journal.Now}
 	}
 	r.journal.Add("approval.requested", fmt.Sprintf("rollback owner %s asked to approve", spec.Role), map[string]any{"role": spec.Role})
