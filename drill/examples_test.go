@@ -2,6 +2,7 @@ package drill_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -45,6 +46,19 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, opts drill.Options
 	Expect(err).NotTo(HaveOccurred())
 	Expect(rep).NotTo(BeNil())
 	return rep
+}
+
+func journalEntries(dir string) []drill.Entry {
+	GinkgoHelper()
+	data, err := os.ReadFile(filepath.Join(dir, drill.JournalFile))
+	Expect(err).NotTo(HaveOccurred())
+	var entries []drill.Entry
+	for line := range strings.Lines(string(data)) {
+		var e drill.Entry
+		Expect(json.Unmarshal([]byte(line), &e)).To(Succeed())
+		entries = append(entries, e)
+	}
+	return entries
 }
 
 func journalHas(rep *reports.Report, kind string) bool {
@@ -164,6 +178,39 @@ var _ = Describe("rollback drills from the bundled examples", func() {
 		Expect(restore.Error).To(ContainSubstring("ledger.db: changed"), "the manifest caught the flipped bytes")
 		Expect(rep.Outcome.Passed).To(BeFalse())
 	}, SpecTimeout(2*time.Minute))
+
+	It("journals each action of the plan as it starts and as it ends, at the actions' own offsets", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-bad-release.yaml",
+			"    - action: redeploy-previous\n      service: api\n",
+			"    - {action: command, name: pause, command: [sleep, \"0.3\"]}\n    - action: redeploy-previous\n      service: api\n"),
+			drill.Options{})
+		Expect(rep.Actions).To(HaveLen(2))
+		var seen []drill.Entry
+		for _, e := range journalEntries(rep.Drill.Dir) {
+			if e.Kind == "action.start" || e.Kind == "action.end" {
+				seen = append(seen, e)
+			}
+		}
+		Expect(seen).To(HaveLen(4))
+		var kinds []string
+		for _, e := range seen {
+			kinds = append(kinds, e.Kind)
+		}
+		Expect(kinds).To(Equal([]string{"action.start", "action.end", "action.start", "action.end"}))
+		for i, a := range rep.Actions {
+			start, end := seen[2*i], seen[2*i+1]
+			Expect(a.Status).To(Equal(rollback.StepDone))
+			Expect(start.T).To(BeNumerically(">=", a.Start), "action %d starts, then is journalled", i)
+			Expect(start.T).To(BeNumerically("<", a.End), "action %d is journalled before it ends", i)
+			Expect(end.T).To(BeNumerically(">=", a.End), "action %d ends, then is journalled", i)
+			if i+1 < len(rep.Actions) {
+				Expect(end.T).To(BeNumerically("<=", rep.Actions[i+1].Start), "action %d is journalled before the next starts", i)
+			}
+		}
+		Expect(rep.Actions[0].End - rep.Actions[0].Start).To(BeNumerically(">=", 300*time.Millisecond))
+		Expect(seen[0].Msg).To(Equal("pause (command)"))
+		Expect(seen[3].Msg).To(HavePrefix("redeploy-previous api done in "))
+	}, SpecTimeout(90*time.Second))
 
 	It("catches a down migration that is not idempotent by running the rollback twice", func(ctx SpecContext) {
 		idempotent := func(defect string) *reports.Report {

@@ -19,7 +19,10 @@ import (
 // each service ran and the hooks its actions need.
 type releases struct{ r *run }
 
-var _ rollback.Env = releases{}
+var (
+	_ rollback.Env      = releases{}
+	_ rollback.Observer = releases{}
+)
 
 // Previous returns the version the service ran before its current one,
 // once the deploy in flight, if any, is done: a trigger that fires while a
@@ -49,6 +52,37 @@ func (rel releases) Current(service string) string {
 
 func (rel releases) Deploy(ctx context.Context, service, version string) error {
 	return rel.r.switchVersion(ctx, service, version, "rollback")
+}
+
+// ActionStarted journals an action of a plan, a setup or a timeline
+// step as it begins, so that live progress shows it.
+func (rel releases) ActionStarted(a rollback.ActionSpec, at time.Duration) {
+	rel.r.journal.Add("action.start", actionLabel(a.Action, a.Name, a.Service),
+		map[string]any{"action": a.Action, "name": a.Name, "service": a.Service, "start": at})
+}
+
+// ActionEnded journals an action as soon as it ends.
+func (rel releases) ActionEnded(a rollback.ActionResult) {
+	msg := fmt.Sprintf("%s %s in %s%s", actionLabel(a.Action, a.Name, a.Service), a.Status,
+		(a.End - a.Start).Round(time.Millisecond), errSuffix(a.Error))
+	if a.Skipped != "" {
+		msg = fmt.Sprintf("%s %s: %s", actionLabel(a.Action, a.Name, a.Service), a.Status, a.Skipped)
+	}
+	rel.r.journal.Add("action.end", msg, map[string]any{"action": a.Action, "name": a.Name, "service": a.Service,
+		"status": a.Status, "start": a.Start, "end": a.End})
+}
+
+// actionLabel names an action for people: "migrate-down store", or
+// "undo (http) api" when it has a name.
+func actionLabel(kind rollback.ActionKind, name, service string) string {
+	s := string(kind)
+	if name != "" {
+		s = name + " (" + s + ")"
+	}
+	if service != "" {
+		s += " " + service
+	}
+	return s
 }
 
 func (rel releases) BaseURL(service string) (string, error) { return rel.r.baseURL(service) }

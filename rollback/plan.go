@@ -109,6 +109,15 @@ func DefaultPlan(deployed []string) []ActionSpec {
 	return plan
 }
 
+// Observer is told of each action of a plan as it happens: an Env that
+// implements it sees ActionStarted when an action begins (not for one
+// skipped after a failure) and ActionEnded with its result as soon as it
+// ends, before the next one begins.
+type Observer interface {
+	ActionStarted(a ActionSpec, at time.Duration)
+	ActionEnded(res ActionResult)
+}
+
 // Execute runs the plan's actions in order and stops at the first that
 // fails (after its retries), unless that action is Optional. clock returns
 // the drill's current offset. It returns one result per action of the
@@ -139,7 +148,11 @@ func (ex *executor) run(ctx context.Context, plan []ActionSpec) ([]ActionResult,
 			res.End, res.Status = res.Start, StepSkipped
 			res.Skipped = "not run: an earlier action of the plan failed"
 			results = append(results, res)
+			ex.ended(res)
 			continue
+		}
+		if o, ok := ex.env.(Observer); ok {
+			o.ActionStarted(a, res.Start)
 		}
 		err := ex.action(ctx, i, a, &res)
 		res.End = ex.clock()
@@ -154,8 +167,16 @@ func (ex *executor) run(ctx context.Context, plan []ActionSpec) ([]ActionResult,
 			}
 		}
 		results = append(results, res)
+		ex.ended(res)
 	}
 	return results, failed
+}
+
+// ended tells an observing Env that an action ended.
+func (ex *executor) ended(res ActionResult) {
+	if o, ok := ex.env.(Observer); ok {
+		o.ActionEnded(res)
+	}
 }
 
 // action runs one action of the plan.
