@@ -77,6 +77,13 @@ type ActionSpec struct {
 	// such as "bad-path=false", that responses report once a flag flip has
 	// propagated (see FlagPropagation).
 	ExpectFlags string `yaml:"expectFlags,omitempty" json:"expectFlags,omitempty"`
+	// Expect lists assertions on the JSON body of an http action's
+	// response; the action fails when one does not hold.
+	Expect []Expectation `yaml:"expect,omitempty" json:"expect,omitempty"`
+	// Until makes an http action repeat its request until the status and
+	// every Expect hold, or its timeout ends; Timeout then bounds each
+	// request.
+	Until *UntilSpec `yaml:"until,omitempty" json:"until,omitempty"`
 
 	// Command is the argv of a command or migrate-down action, run
 	// directly (use ["sh", "-c", "..."] for a shell), with Env added to
@@ -95,12 +102,13 @@ type ActionSpec struct {
 // IsIdempotent reports whether the action is declared idempotent.
 func (a ActionSpec) IsIdempotent() bool { return a.Idempotent == nil || *a.Idempotent }
 
-// attemptTimeout returns the bound of one attempt, 0 for none.
+// attemptTimeout returns the bound of one attempt, 0 for none. A polling
+// http action is bounded by its until timeout instead.
 func (a ActionSpec) attemptTimeout() time.Duration {
 	switch {
 	case a.Timeout > 0:
 		return a.Timeout
-	case a.Action == RedeployPrevious || a.Action == RestoreSnapshot:
+	case a.Action == RedeployPrevious || a.Action == RestoreSnapshot || a.Until != nil:
 		return 0
 	}
 	return DefaultTimeout

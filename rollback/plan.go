@@ -33,6 +33,9 @@ type ActionResult struct {
 	// HTTPStatus is the HTTP status of the last attempt of a flag or http
 	// action.
 	HTTPStatus int `json:"httpStatus,omitempty"`
+	// Requests is how many requests a polling http action (until) made in
+	// its last attempt.
+	Requests int `json:"requests,omitempty"`
 	// Output is the last attempt's command output (stdout and stderr) or
 	// response body, cut to its last 16 KiB.
 	Output string `json:"output,omitempty"`
