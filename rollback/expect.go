@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/faultdrill/faultdrill/httpapi"
@@ -22,16 +23,23 @@ var ErrExpectation = errors.New("response assertion failed")
 type Expectation struct {
 	// JSONPath selects the value, such as "$.storage.version" or
 	// "$.items[0].state".
-	JSONPath  string `yaml:"jsonPath" json:"jsonPath"`
-	Equals    string `yaml:"equals,omitempty" json:"equals,omitempty"`
+	JSONPath string `yaml:"jsonPath" json:"jsonPath"`
+	// Equals is the value the path must hold.
+	Equals string `yaml:"equals,omitempty" json:"equals,omitempty"`
+	// NotEquals is a value the path must not hold.
 	NotEquals string `yaml:"notEquals,omitempty" json:"notEquals,omitempty"`
-	Matches   string `yaml:"matches,omitempty" json:"matches,omitempty"`
+	// Matches is a regular expression (Go syntax) the value must match,
+	// anchored only where it says so (^, $).
+	Matches string `yaml:"matches,omitempty" json:"matches,omitempty"`
 }
 
 // Check returns whether the expectation is well formed: a JSON path that
-// parses, exactly one of equals, notEquals and matches, and a regular
+// is given and parses, exactly one of equals, notEquals and matches, and a regular
 // expression that compiles. Its errors wrap ErrBadSpec.
 func (e Expectation) Check() error {
+	if strings.TrimSpace(e.JSONPath) == "" {
+		return fmt.Errorf("%w: an expectation needs a jsonPath (\"$\" for the whole body)", ErrBadSpec)
+	}
 	if _, err := httpapi.ParsePath(e.JSONPath); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadSpec, err)
 	}

@@ -318,6 +318,34 @@ rollback:
 			},
 		},
 		{
+			name: "actions: http assertions and polling",
+			src: withData + `  - {at: 3s, deploy: {service: api, version: v2}}
+rollback:
+  triggers: [{metric: error_rate, above: 5%}]
+  plan:
+    - action: http
+      service: api
+      url: /status
+      expect:
+        - {jsonPath: "$..storage", equals: v2}
+        - {jsonPath: $.version}
+        - {jsonPath: $.state, matches: "(ready"}
+        - {jsonPath: $.state, equals: a, notEquals: b}
+      until: {interval: -1s, timeout: -2s}
+    - {action: redeploy-previous, service: api, until: {timeout: 5s}, expect: [{jsonPath: $.a, equals: b}]}
+`,
+			want: []string{
+				`s.yaml:32:22: rollback.plan[0].expect[0].jsonPath: "$..storage" is not a JSON path; write one such as "$.storage.version" or "$.items[0].state"`,
+				`s.yaml:33:11: rollback.plan[0].expect[1]: set exactly one of equals, notEquals or matches, to compare the value at $.version with`,
+				`s.yaml:34:40: rollback.plan[0].expect[2].matches: "(ready" is not a regular expression (Go syntax): missing closing )`,
+				`s.yaml:35:11: rollback.plan[0].expect[3]: set exactly one of equals, notEquals or matches, to compare the value at $.state with`,
+				`s.yaml:36:25: rollback.plan[0].until.interval: -1s is negative; use the pause between requests, such as "500ms"`,
+				`s.yaml:36:39: rollback.plan[0].until.timeout: -2s is negative; use how long to poll, such as "30s"`,
+				`s.yaml:37:49: rollback.plan[1].until: only http actions read until; remove it`,
+				`s.yaml:37:71: rollback.plan[1].expect: only http actions read expect; remove it`,
+			},
+		},
+		{
 			name: "triggers: composite, probe and planned, and a mix of them",
 			src: twoTier + `rollback:
   triggers:

@@ -31,10 +31,18 @@ import (
 //     (the metric is a sibling field; the unit lives inside one string), a
 //     slicer's sizeVariation against its averageSize.
 //
+// An expectation's matches is not checked to be a regular expression
+// (JSON Schema's "regex" format is ECMA 262, not Go's syntax).
+//
 // Two single-field checks are looser here, for want of a regular
 // expression that says them without lookahead (which Go's regexp, and so
 // some validators, lack): a latency or slow_close delay of at least 1ms,
 // and a rate per a zero duration ("5/0s").
+
+// jsonPathPattern is the syntax httpapi.ParsePath reads: "$.a.b[0]",
+// "a.0.b", "$[2]", "$" or nothing; a key is any run of characters but "."
+// and "[".
+const jsonPathPattern = `^\s*\$?\.?(([^.\[]+(\[\+?[0-9]+\])*|(\[\+?[0-9]+\])+)(\.[^.\[]+(\[\+?[0-9]+\])*)*)?\s*$`
 
 // present is the rule that key is set: there, and not null (a key with an
 // empty value reads as if it were left out).
@@ -63,6 +71,8 @@ func shapeRules(t reflect.Type) map[string]any {
 		return faultRules()
 	case reflect.TypeFor[rollback.ActionSpec]():
 		return actionRules()
+	case reflect.TypeFor[rollback.Expectation]():
+		return map[string]any{"oneOf": []any{present("equals"), present("notEquals"), present("matches")}}
 	case reflect.TypeFor[verify.Invariant]():
 		// A probe, http or sql, and something to compare its answer with.
 		return map[string]any{
@@ -237,6 +247,11 @@ func moreFieldRules(owner reflect.Type, field string) map[string]any {
 		return map[string]any{"minLength": 1}
 	case key{reflect.TypeFor[load.StreamSpec](), "resend"}:
 		return map[string]any{"minimum": 0, "exclusiveMaximum": 1}
+	case key{reflect.TypeFor[rollback.Expectation](), "jsonPath"}:
+		return map[string]any{"pattern": jsonPathPattern, "not": map[string]any{"pattern": `^\s*$`}}
+	case key{reflect.TypeFor[rollback.Expectation](), "equals"}, key{reflect.TypeFor[rollback.Expectation](), "notEquals"},
+		key{reflect.TypeFor[rollback.Expectation](), "matches"}:
+		return map[string]any{"minLength": 1}
 	case key{reflect.TypeFor[rollback.ProbeSpec](), "url"}:
 		return map[string]any{"pattern": "^/"}
 	case key{reflect.TypeFor[System](), "services"}:

@@ -1,11 +1,15 @@
 package scenarios
 
 import (
+	"errors"
 	"net"
 	"net/url"
+	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/httpapi"
 	"github.com/faultdrill/faultdrill/rollback"
 )
 
@@ -47,6 +51,8 @@ func actionParams() []actionParam {
 		{"body", call, func(a rollback.ActionSpec) bool { return a.Body != "" }},
 		{"status", call, func(a rollback.ActionSpec) bool { return a.Status != 0 }},
 		{"expectFlags", []rollback.ActionKind{rollback.Flag}, func(a rollback.ActionSpec) bool { return a.ExpectFlags != "" }},
+		{"expect", []rollback.ActionKind{rollback.HTTP}, func(a rollback.ActionSpec) bool { return len(a.Expect) > 0 }},
+		{"until", []rollback.ActionKind{rollback.HTTP}, func(a rollback.ActionSpec) bool { return a.Until != nil }},
 		{"command", run, func(a rollback.ActionSpec) bool { return len(a.Command) > 0 }},
 		{"env", run, func(a rollback.ActionSpec) bool { return len(a.Env) > 0 }},
 		{"dir", run, func(a rollback.ActionSpec) bool { return a.Dir != "" }},
@@ -75,8 +81,11 @@ func (v *validator) action(p fieldPath, a rollback.ActionSpec, sc actionScope) {
 	switch a.Action {
 	case rollback.RedeployPrevious:
 		v.redeployTarget(p.key("service"), a.Service, sc)
-	case rollback.Flag, rollback.HTTP:
+	case rollback.Flag:
 		v.call(p, a)
+	case rollback.HTTP:
+		v.call(p, a)
+		v.expectations(p, a)
 	case rollback.Command:
 		v.command(p.key("command"), a.Command)
 		v.optionalService(p.key("service"), a.Service)
@@ -190,6 +199,45 @@ func (v *validator) call(p fieldPath, a rollback.ActionSpec) {
 	}
 	if a.Status != 0 && (a.Status < 100 || a.Status > 599) {
 		v.addf(p.key("status"), "%d is not an HTTP status; use the status expected, such as 200, or leave it out for any 2xx", a.Status)
+	}
+}
+
+// expectations checks an http action's assertions on its response and
+// its polling.
+func (v *validator) expectations(p fieldPath, a rollback.ActionSpec) {
+	for i, e := range a.Expect {
+		ep := p.key("expect").index(i)
+		if strings.TrimSpace(e.JSONPath) == "" {
+			v.addf(ep.key("jsonPath"), `missing; give the JSON path of the value to check, such as "$.storage.version", or "$" for the whole body`)
+		} else if _, err := httpapi.ParsePath(e.JSONPath); err != nil {
+			v.addf(ep.key("jsonPath"), `%q is not a JSON path; write one such as "$.storage.version" or "$.items[0].state"`, e.JSONPath)
+		}
+		set := 0
+		for _, s := range []string{e.Equals, e.NotEquals, e.Matches} {
+			if s != "" {
+				set++
+			}
+		}
+		if set != 1 {
+			v.addf(ep, "set exactly one of equals, notEquals or matches, to compare the value at %s with", e.JSONPath)
+		}
+		if e.Matches != "" {
+			if _, err := regexp.Compile(e.Matches); err != nil {
+				why := err.Error()
+				if se, ok := errors.AsType[*syntax.Error](err); ok {
+					why = se.Code.String()
+				}
+				v.addf(ep.key("matches"), "%q is not a regular expression (Go syntax): %s", e.Matches, why)
+			}
+		}
+	}
+	if u := a.Until; u != nil {
+		if u.Interval < 0 {
+			v.negative(p.key("until").key("interval"), u.Interval, `use the pause between requests, such as "500ms"`)
+		}
+		if u.Timeout < 0 {
+			v.negative(p.key("until").key("timeout"), u.Timeout, `use how long to poll, such as "30s"`)
+		}
 	}
 }
 
