@@ -22,30 +22,39 @@ const (
 	// its schema before and after.
 	MigrateDown ActionKind = "migrate-down"
 	// RestoreSnapshot restores a snapshot of the service's data directory
-	// taken earlier in the timeline: stop, verify and restore, start.
+	// taken earlier in the timeline: stop, verify and restore, start (at
+	// Version when set, else at the version it ran).
 	RestoreSnapshot ActionKind = "restore-snapshot"
+	// Stop stops the service; it stays down until a start action, a
+	// restore or a deploy starts it.
+	Stop ActionKind = "stop"
+	// Start starts the service at Version (default: the version it ran
+	// last) and waits until it is healthy; one already running at another
+	// version is switched to it.
+	Start ActionKind = "start"
 )
 
 // ActionKinds lists every action, in the order the documentation gives them.
 func ActionKinds() []ActionKind {
-	return []ActionKind{RedeployPrevious, Flag, Command, HTTP, MigrateDown, RestoreSnapshot}
+	return []ActionKind{RedeployPrevious, Flag, Command, HTTP, MigrateDown, RestoreSnapshot, Stop, Start}
 }
 
 // DefaultTimeout bounds one attempt of a flag, command, http or
-// migrate-down action that sets no timeout. Redeploy and restore actions
-// without a timeout use the caller's context, which bounds service starts.
+// migrate-down action that sets no timeout. Redeploy, restore, stop and
+// start actions without a timeout use the caller's context, which bounds
+// service starts.
 const DefaultTimeout = 30 * time.Second
 
 // ActionSpec is one step of a rollback plan. Which fields apply depends on
 // the action; the rest are left empty.
 type ActionSpec struct {
 	// Action is what to do: redeploy-previous, flag, command, http,
-	// migrate-down or restore-snapshot.
+	// migrate-down, restore-snapshot, stop or start.
 	Action ActionKind `yaml:"action" json:"action"`
 	// Name labels the step in the journal and the report.
 	Name string `yaml:"name,omitempty" json:"name,omitempty"`
-	// Service is the service the action works on: the one to redeploy or
-	// restore, whose address a path URL is relative to, or whose schema a
+	// Service is the service the action works on: the one to redeploy,
+	// restore, stop or start, whose address a path URL is relative to, or whose schema a
 	// migrate-down records.
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
 	// Timeout bounds each attempt; see DefaultTimeout for 0.
@@ -97,6 +106,10 @@ type ActionSpec struct {
 
 	// Snapshot names the snapshot a restore-snapshot action restores.
 	Snapshot string `yaml:"snapshot,omitempty" json:"snapshot,omitempty"`
+	// Version is the version a start action starts (default: the one the
+	// service ran last) or a restore-snapshot starts the service at once
+	// the data is back (default: the one it ran).
+	Version string `yaml:"version,omitempty" json:"version,omitempty"`
 }
 
 // IsIdempotent reports whether the action is declared idempotent.
@@ -108,7 +121,7 @@ func (a ActionSpec) attemptTimeout() time.Duration {
 	switch {
 	case a.Timeout > 0:
 		return a.Timeout
-	case a.Action == RedeployPrevious || a.Action == RestoreSnapshot || a.Until != nil:
+	case a.Action == RedeployPrevious || a.Action == RestoreSnapshot || a.Action == Stop || a.Action == Start || a.Until != nil:
 		return 0
 	}
 	return DefaultTimeout

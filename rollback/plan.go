@@ -18,7 +18,8 @@ type ActionResult struct {
 	Optional bool       `json:"optional,omitempty"`
 	Name     string     `json:"name,omitempty"`
 	Service  string     `json:"service,omitempty"`
-	// From and To are the versions a redeploy switched between.
+	// From and To are the versions a redeploy, a start or a restore
+	// switched between (From alone for a stop).
 	From  string        `json:"from,omitempty"`
 	To    string        `json:"to,omitempty"`
 	Start time.Duration `json:"start"`
@@ -199,6 +200,8 @@ func (ex *executor) action(ctx context.Context, i int, a ActionSpec, res *Action
 		return ex.migrateDown(ctx, a, res)
 	case RestoreSnapshot:
 		return ex.restore(ctx, a, res)
+	case Stop, Start:
+		return ex.stopStart(ctx, a, res)
 	}
 	return fmt.Errorf("%w: unknown action %q", ErrBadSpec, a.Action)
 }

@@ -19,8 +19,8 @@ import (
 //   - names that refer to other parts: a link's from and to, a fault's
 //     link or service, a deploy's service and version, a service's
 //     initial version, load.target and its port, a heal's fault, a
-//     partition's services, a snapshot's service, an action's service and
-//     snapshot, a probe's service, healthPort and a link's ports;
+//     partition's services, a snapshot's service, an action's service,
+//     snapshot and version, a probe's service, healthPort and a link's ports;
 //   - uniqueness: link and stream names, fault names still active, the
 //     ports a service names; a link whose from and to are the same;
 //   - ${...} references in commands, env, urls and bodies;
@@ -174,12 +174,14 @@ func faultRules() map[string]any {
 }
 
 // actionRules: an action reads only its own fields (actionParams, which
-// validation checks too), and a call (flag, http) needs a url, a command or
-// migrate-down a command (validator.call and validator.command).
+// validation checks too), a call (flag, http) needs a url, a command or
+// migrate-down a command (validator.call and validator.command), a stop or
+// a start a service.
 func actionRules() map[string]any {
 	needs := map[rollback.ActionKind][]string{
 		rollback.Flag: {"url"}, rollback.HTTP: {"url"},
 		rollback.Command: {"command"}, rollback.MigrateDown: {"command"},
+		rollback.Stop: {"service"}, rollback.Start: {"service"},
 	}
 	var rules []any
 	for _, k := range rollback.ActionKinds() {

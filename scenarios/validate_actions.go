@@ -58,6 +58,7 @@ func actionParams() []actionParam {
 		{"dir", run, func(a rollback.ActionSpec) bool { return a.Dir != "" }},
 		{"database", []rollback.ActionKind{rollback.MigrateDown}, func(a rollback.ActionSpec) bool { return a.Database != "" }},
 		{"snapshot", []rollback.ActionKind{rollback.RestoreSnapshot}, func(a rollback.ActionSpec) bool { return a.Snapshot != "" }},
+		{"version", []rollback.ActionKind{rollback.Start, rollback.RestoreSnapshot}, func(a rollback.ActionSpec) bool { return a.Version != "" }},
 	}
 }
 
@@ -94,6 +95,13 @@ func (v *validator) action(p fieldPath, a rollback.ActionSpec, sc actionScope) {
 		v.serviceRef(p.key("service"), a.Service, sortedKeys(v.s.System.Services), "the service whose schema goes down")
 	case rollback.RestoreSnapshot:
 		v.restoreTarget(p, a, sc)
+		v.actionVersion(p, a)
+	case rollback.Stop:
+		v.serviceRef(p.key("service"), a.Service, sortedKeys(v.s.System.Services), "the service to stop")
+	case rollback.Start:
+		if v.serviceRef(p.key("service"), a.Service, sortedKeys(v.s.System.Services), "the service to start") {
+			v.actionVersion(p, a)
+		}
 	}
 	if a.Timeout < 0 {
 		v.negative(p.key("timeout"), a.Timeout, `use how long one attempt may take, such as "30s", or leave it out`)
@@ -172,6 +180,20 @@ func (v *validator) restoreTarget(p fieldPath, a rollback.ActionSpec, sc actionS
 		v.addf(p.key("snapshot"), "%s takes a snapshot named %q (did you mean %q?)", sc.before(), a.Snapshot, suggest(a.Snapshot, taken))
 	default:
 		v.addf(p.key("snapshot"), "%s takes a snapshot named %q; add a step such as {at: 5s, snapshot: {service: %s, name: %s}} before it", sc.before(), a.Snapshot, a.Service, a.Snapshot)
+	}
+}
+
+// actionVersion checks the version a start or restore-snapshot names, if
+// any, against its service's versions.
+func (v *validator) actionVersion(p fieldPath, a rollback.ActionSpec) {
+	svc, ok := v.s.System.Services[a.Service]
+	if a.Version == "" || !ok {
+		return
+	}
+	versions := sortedKeys(svc.Versions)
+	if !slices.Contains(versions, a.Version) {
+		where := pathOf("system", "services", a.Service, "versions").String()
+		v.addf(p.key("version"), "%s", undefined("version", a.Version, versions, where))
 	}
 }
 
