@@ -1,6 +1,7 @@
 package drill_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -180,11 +181,14 @@ var _ = Describe("rollback drills from the bundled examples", func() {
 	}, SpecTimeout(2*time.Minute))
 
 	It("journals each action of the plan as it starts and as it ends, at the actions' own offsets", func(ctx SpecContext) {
+		var live bytes.Buffer
 		rep := runScenario(ctx, example("ledger-bad-release.yaml",
 			"    - action: redeploy-previous\n      service: api\n",
 			"    - {action: command, name: pause, command: [sleep, \"0.3\"]}\n    - action: redeploy-previous\n      service: api\n"),
-			drill.Options{})
+			drill.Options{Progress: drill.NewProgress(&live, false)})
 		Expect(rep.Actions).To(HaveLen(2))
+		Expect(live.String()).To(MatchRegexp(`(?s)action\.start +pause \(command\)\n.*action\.end +pause \(command\) done in \d+ms\n.*action\.start +redeploy-previous api\n`),
+			"live progress shows each action as it starts and ends")
 		var seen []drill.Entry
 		for _, e := range journalEntries(rep.Drill.Dir) {
 			if e.Kind == "action.start" || e.Kind == "action.end" {
