@@ -1,7 +1,9 @@
 package drill_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -45,6 +47,19 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, opts drill.Options
 	Expect(err).NotTo(HaveOccurred())
 	Expect(rep).NotTo(BeNil())
 	return rep
+}
+
+func journalEntries(dir string) []drill.Entry {
+	GinkgoHelper()
+	data, err := os.ReadFile(filepath.Join(dir, drill.JournalFile))
+	Expect(err).NotTo(HaveOccurred())
+	var entries []drill.Entry
+	for line := range strings.Lines(string(data)) {
+		var e drill.Entry
+		Expect(json.Unmarshal([]byte(line), &e)).To(Succeed())
+		entries = append(entries, e)
+	}
+	return entries
 }
 
 func journalHas(rep *reports.Report, kind string) bool {
@@ -164,6 +179,93 @@ var _ = Describe("rollback drills from the bundled examples", func() {
 		Expect(restore.Error).To(ContainSubstring("ledger.db: changed"), "the manifest caught the flipped bytes")
 		Expect(rep.Outcome.Passed).To(BeFalse())
 	}, SpecTimeout(2*time.Minute))
+
+	It("journals each action of the plan as it starts and as it ends, at the actions' own offsets", func(ctx SpecContext) {
+		var live bytes.Buffer
+		rep := runScenario(ctx, example("ledger-bad-release.yaml",
+			"    - action: redeploy-previous\n      service: api\n",
+			"    - {action: command, name: pause, command: [sleep, \"0.3\"]}\n    - action: redeploy-previous\n      service: api\n"),
+			drill.Options{Progress: drill.NewProgress(&live, false)})
+		Expect(rep.Actions).To(HaveLen(2))
+		Expect(live.String()).To(MatchRegexp(`(?s)action\.start +pause \(command\)\n.*action\.end +pause \(command\) done in \d+ms\n.*action\.start +redeploy-previous api\n`),
+			"live progress shows each action as it starts and ends")
+		var seen []drill.Entry
+		for _, e := range journalEntries(rep.Drill.Dir) {
+			if e.Kind == "action.start" || e.Kind == "action.end" {
+				seen = append(seen, e)
+			}
+		}
+		Expect(seen).To(HaveLen(4))
+		var kinds []string
+		for _, e := range seen {
+			kinds = append(kinds, e.Kind)
+		}
+		Expect(kinds).To(Equal([]string{"action.start", "action.end", "action.start", "action.end"}))
+		for i, a := range rep.Actions {
+			start, end := seen[2*i], seen[2*i+1]
+			Expect(a.Status).To(Equal(rollback.StepDone))
+			Expect(start.T).To(BeNumerically(">=", a.Start), "action %d starts, then is journalled", i)
+			Expect(start.T).To(BeNumerically("<", a.End), "action %d is journalled before it ends", i)
+			Expect(end.T).To(BeNumerically(">=", a.End), "action %d ends, then is journalled", i)
+			if i+1 < len(rep.Actions) {
+				Expect(end.T).To(BeNumerically("<=", rep.Actions[i+1].Start), "action %d is journalled before the next starts", i)
+			}
+		}
+		Expect(rep.Actions[0].End - rep.Actions[0].Start).To(BeNumerically(">=", 300*time.Millisecond))
+		Expect(seen[0].Msg).To(Equal("pause (command)"))
+		Expect(seen[3].Msg).To(HavePrefix("redeploy-previous api done in "))
+	}, SpecTimeout(90*time.Second))
+
+	It("stops and starts the store in a rollback plan, at the version it ran, which is no deploy", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-bad-release.yaml",
+			"    - action: redeploy-previous\n      service: api\n",
+			"    - action: redeploy-previous\n      service: api\n    - {action: stop, service: store}\n    - {action: start, service: store}\n"),
+			drill.Options{})
+		Expect(rep.Actions).To(HaveLen(3))
+		stop, start := rep.Actions[1], rep.Actions[2]
+		Expect(stop.Status).To(Equal(rollback.StepDone), stop.Error)
+		Expect(stop.From).To(Equal("v1"))
+		Expect(start.Status).To(Equal(rollback.StepDone), start.Error)
+		Expect(start.From).To(Equal("v1"))
+		Expect(start.To).To(Equal("v1"))
+		for _, d := range rep.Deploys {
+			Expect(d.Service).NotTo(Equal("store"), "a stop and a start at the same version are not deploys")
+		}
+		var kinds []string
+		for _, e := range journalEntries(rep.Drill.Dir) {
+			if e.T >= stop.Start && e.Fields["service"] == "store" {
+				kinds = append(kinds, e.Kind)
+			}
+		}
+		Expect(strings.Join(kinds, " ")).To(MatchRegexp(
+			`^action\.start sut\.stopping sut\.stopped service\.stopped action\.end action\.start sut\.started sut\.healthy service\.started action\.end`))
+		Expect(verifier(rep, "health").Verdict).To(Equal(verify.Success))
+	}, SpecTimeout(90*time.Second))
+
+	It("restores a snapshot into the version it names, starting the store once, at that version", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-migration-restore.yaml",
+			"    - {action: redeploy-previous, service: store}\n", "",
+			"{action: restore-snapshot, service: store, snapshot: before-v2}",
+			"{action: restore-snapshot, service: store, snapshot: before-v2, version: v1}"), drill.Options{})
+		Expect(rep.Outcome.Class).To(Equal(reports.ClassPassed), "%v", rep.Outcome.Reasons)
+		Expect(rep.Actions).To(HaveLen(2))
+		restore := rep.Actions[1]
+		Expect(restore.Action).To(Equal(rollback.RestoreSnapshot))
+		Expect(restore.Status).To(Equal(rollback.StepDone), restore.Error)
+		Expect(restore.From).To(Equal("v2"))
+		Expect(restore.To).To(Equal("v1"))
+		Expect(rep.Deploys).To(ContainElement(SatisfyAll(
+			HaveField("Service", "store"), HaveField("From", "v2"), HaveField("To", "v1"), HaveField("By", "restore"), HaveField("Error", ""))))
+
+		var during []string
+		for _, e := range journalEntries(rep.Drill.Dir) {
+			if e.T >= restore.Start && e.T <= restore.End && e.Fields["service"] == "store" && strings.HasPrefix(e.Kind, "sut.") {
+				during = append(during, e.Kind+" "+e.Fields["version"].(string))
+			}
+		}
+		Expect(during).To(Equal([]string{"sut.stopping v2", "sut.stopped v2", "sut.started v1", "sut.healthy v1"}),
+			"stopped for the restore, started once, at v1")
+	}, SpecTimeout(90*time.Second))
 
 	It("catches a down migration that is not idempotent by running the rollback twice", func(ctx SpecContext) {
 		idempotent := func(defect string) *reports.Report {

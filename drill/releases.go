@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -19,7 +20,10 @@ import (
 // each service ran and the hooks its actions need.
 type releases struct{ r *run }
 
-var _ rollback.Env = releases{}
+var (
+	_ rollback.Env      = releases{}
+	_ rollback.Observer = releases{}
+)
 
 // Previous returns the version the service ran before its current one,
 // once the deploy in flight, if any, is done: a trigger that fires while a
@@ -49,6 +53,37 @@ func (rel releases) Current(service string) string {
 
 func (rel releases) Deploy(ctx context.Context, service, version string) error {
 	return rel.r.switchVersion(ctx, service, version, "rollback")
+}
+
+// ActionStarted journals an action of a plan, a setup or a timeline
+// step as it begins, so that live progress shows it.
+func (rel releases) ActionStarted(a rollback.ActionSpec, at time.Duration) {
+	rel.r.journal.Add("action.start", actionLabel(a.Action, a.Name, a.Service),
+		map[string]any{"action": a.Action, "name": a.Name, "service": a.Service, "start": at})
+}
+
+// ActionEnded journals an action as soon as it ends.
+func (rel releases) ActionEnded(a rollback.ActionResult) {
+	msg := fmt.Sprintf("%s %s in %s%s", actionLabel(a.Action, a.Name, a.Service), a.Status,
+		(a.End - a.Start).Round(time.Millisecond), errSuffix(a.Error))
+	if a.Skipped != "" {
+		msg = fmt.Sprintf("%s %s: %s", actionLabel(a.Action, a.Name, a.Service), a.Status, a.Skipped)
+	}
+	rel.r.journal.Add("action.end", msg, map[string]any{"action": a.Action, "name": a.Name, "service": a.Service,
+		"status": a.Status, "start": a.Start, "end": a.End})
+}
+
+// actionLabel names an action for people: "migrate-down store", or
+// "undo (http) api" when it has a name.
+func actionLabel(kind rollback.ActionKind, name, service string) string {
+	s := string(kind)
+	if name != "" {
+		s = name + " (" + s + ")"
+	}
+	if service != "" {
+		s += " " + service
+	}
+	return s
 }
 
 func (rel releases) BaseURL(service string) (string, error) { return rel.r.baseURL(service) }
@@ -81,8 +116,9 @@ func (rel releases) SchemaOf(ctx context.Context, service string) (string, error
 
 // RestoreSnapshot stops the service, restores the named snapshot into its
 // data directory (refused, untouched, when the snapshot is corrupt) and
-// starts it again at its current version.
-func (rel releases) RestoreSnapshot(ctx context.Context, service, name string) error {
+// starts it once, at version (its current one when empty). A restore
+// into another version is a deploy, in the report and the version stack.
+func (rel releases) RestoreSnapshot(ctx context.Context, service, name, version string) error {
 	r := rel.r
 	snap, ok := r.snapshot(name)
 	if !ok || snap.Service != service {
@@ -90,12 +126,18 @@ func (rel releases) RestoreSnapshot(ctx context.Context, service, name string) e
 	}
 	r.deployMu.Lock()
 	defer r.deployMu.Unlock()
+	from := rel.Current(service)
+	version = cmp.Or(version, from)
+	start := r.journal.Now()
 	if err := r.runtime.Stop(ctx, service); err != nil {
 		return err
 	}
 	restoreErr := r.runtime.RestoreData(ctx, service, snap.Dir)
-	version := rel.Current(service)
-	if _, err := r.runtime.Start(ctx, service, version, r.linkVars()); err != nil {
+	_, err := r.runtime.Start(ctx, service, version, r.linkVars())
+	if version != from {
+		r.recordSwitch(reports.Deploy{Service: service, From: from, To: version, By: "restore", Start: start, End: r.journal.Now()}, err)
+	}
+	if err != nil {
 		return fmt.Errorf("start %s %s after the restore: %w", service, version, err)
 	}
 	if restoreErr != nil {
@@ -243,30 +285,73 @@ func (r *run) switchVersion(ctx context.Context, service, version, by string) er
 		_, err = r.runtime.Start(ctx, service, version, r.linkVars())
 	}
 	d.End = r.journal.Now()
-	r.mu.Lock()
-	stack := r.versions[service]
-	switch {
-	case by == "rollback" && len(stack) >= 2 && stack[len(stack)-2] == version:
-		// Back to the previous release: pop, once it is really back, so
-		// that a retried rollback still knows where to go.
-		if err == nil {
-			r.versions[service] = stack[:len(stack)-1]
-		}
-	default:
-		r.versions[service] = append(stack, version)
-	}
-	if by == "timeline" {
-		r.deployed = append(r.deployed, service)
-	}
-	if err != nil {
-		d.Error = err.Error()
-	}
-	r.report.Deploys = append(r.report.Deploys, d)
-	r.mu.Unlock()
+	r.recordSwitch(d, err)
 	if err != nil {
 		r.journal.Add("deploy.failed", fmt.Sprintf("%s %s: %v", service, version, err), startFailure(err))
 		return fmt.Errorf("deploy %s %s: %w", service, version, err)
 	}
 	r.journal.Add("deploy.end", fmt.Sprintf("%s %s healthy after %s", service, version, (d.End-d.Start).Round(time.Millisecond)), nil)
+	return nil
+}
+
+// recordSwitch records a switch of version that ended with err, in the
+// report and on the service's release stack. A timeline deploy pushes its
+// version; any other switch back to the previous release pops, once the
+// service is really back, so that a retried rollback still knows where to
+// go.
+func (r *run) recordSwitch(d reports.Deploy, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	stack := r.versions[d.Service]
+	switch {
+	case d.By != "timeline" && len(stack) >= 2 && stack[len(stack)-2] == d.To:
+		if err == nil {
+			r.versions[d.Service] = stack[:len(stack)-1]
+		}
+	default:
+		r.versions[d.Service] = append(stack, d.To)
+	}
+	if d.By == "timeline" {
+		r.deployed = append(r.deployed, d.Service)
+	}
+	if err != nil {
+		d.Error = err.Error()
+	}
+	r.report.Deploys = append(r.report.Deploys, d)
+}
+
+// StopService stops the service; it stays down until something starts it.
+func (rel releases) StopService(ctx context.Context, service string) error {
+	r := rel.r
+	r.deployMu.Lock()
+	defer r.deployMu.Unlock()
+	if err := r.runtime.Stop(ctx, service); err != nil {
+		return fmt.Errorf("stop %s: %w", service, err)
+	}
+	r.journal.Add("service.stopped", fmt.Sprintf("%s (%s) stopped", service, rel.Current(service)), map[string]any{"service": service})
+	return nil
+}
+
+// StartService starts the service at version and waits until it is
+// healthy. Another version than the one it ran last is a deploy (see
+// switchVersion); the same version running already is left as it is.
+func (rel releases) StartService(ctx context.Context, service, version string) error {
+	r := rel.r
+	if version != rel.Current(service) {
+		return r.switchVersion(ctx, service, version, "start")
+	}
+	r.deployMu.Lock()
+	defer r.deployMu.Unlock()
+	if inst, ok := r.runtime.Running(service); ok && inst.Version == version {
+		r.journal.Add("service.started", fmt.Sprintf("%s %s already running", service, version), map[string]any{"service": service, "version": version})
+		return nil
+	}
+	start := r.journal.Now()
+	if _, err := r.runtime.Start(ctx, service, version, r.linkVars()); err != nil {
+		r.journal.Add("service.failed", fmt.Sprintf("%s %s: %v", service, version, err), startFailure(err))
+		return fmt.Errorf("start %s %s: %w", service, version, err)
+	}
+	r.journal.Add("service.started", fmt.Sprintf("%s %s healthy after %s", service, version, (r.journal.Now()-start).Round(time.Millisecond)),
+		map[string]any{"service": service, "version": version})
 	return nil
 }

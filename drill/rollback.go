@@ -54,10 +54,6 @@ func (r *run) rollBack(ctx context.Context, f rollback.Firing) {
 	results, err := rollback.Execute(ctx, plan, releases{r}, r.journal.Now)
 	end := r.journal.Now()
 	r.report.Actions = append(r.report.Actions, results...)
-	for _, a := range results {
-		r.journal.Add("action.end", fmt.Sprintf("%s %s in %s%s", a.Action, a.Service, (a.End-a.Start).Round(time.Millisecond), errSuffix(a.Error)),
-			map[string]any{"action": a.Action, "service": a.Service, "start": a.Start, "end": a.End})
-	}
 	if err != nil {
 		r.journal.Add("rollback.failed", err.Error(), nil)
 		return

@@ -232,7 +232,7 @@ type Deploy struct {
 	Service string        `json:"service"`
 	From    string        `json:"from,omitempty"`
 	To      string        `json:"to"`
-	By      string        `json:"by"` // "timeline" or "rollback"
+	By      string        `json:"by"` // "timeline", "rollback" (redeploy-previous), "start" or "restore" (actions)
 	Start   time.Duration `json:"start"`
 	End     time.Duration `json:"end"`
 	Error   string        `json:"error,omitempty"`

@@ -22,30 +22,39 @@ const (
 	// its schema before and after.
 	MigrateDown ActionKind = "migrate-down"
 	// RestoreSnapshot restores a snapshot of the service's data directory
-	// taken earlier in the timeline: stop, verify and restore, start.
+	// taken earlier in the timeline: stop, verify and restore, start (at
+	// Version when set, else at the version it ran).
 	RestoreSnapshot ActionKind = "restore-snapshot"
+	// Stop stops the service; it stays down until a start action, a
+	// restore or a deploy starts it.
+	Stop ActionKind = "stop"
+	// Start starts the service at Version (default: the version it ran
+	// last) and waits until it is healthy; one already running at another
+	// version is switched to it.
+	Start ActionKind = "start"
 )
 
 // ActionKinds lists every action, in the order the documentation gives them.
 func ActionKinds() []ActionKind {
-	return []ActionKind{RedeployPrevious, Flag, Command, HTTP, MigrateDown, RestoreSnapshot}
+	return []ActionKind{RedeployPrevious, Flag, Command, HTTP, MigrateDown, RestoreSnapshot, Stop, Start}
 }
 
 // DefaultTimeout bounds one attempt of a flag, command, http or
-// migrate-down action that sets no timeout. Redeploy and restore actions
-// without a timeout use the caller's context, which bounds service starts.
+// migrate-down action that sets no timeout. Redeploy, restore, stop and
+// start actions without a timeout use the caller's context, which bounds
+// service starts.
 const DefaultTimeout = 30 * time.Second
 
 // ActionSpec is one step of a rollback plan. Which fields apply depends on
 // the action; the rest are left empty.
 type ActionSpec struct {
 	// Action is what to do: redeploy-previous, flag, command, http,
-	// migrate-down or restore-snapshot.
+	// migrate-down, restore-snapshot, stop or start.
 	Action ActionKind `yaml:"action" json:"action"`
 	// Name labels the step in the journal and the report.
 	Name string `yaml:"name,omitempty" json:"name,omitempty"`
-	// Service is the service the action works on: the one to redeploy or
-	// restore, whose address a path URL is relative to, or whose schema a
+	// Service is the service the action works on: the one to redeploy,
+	// restore, stop or start, whose address a path URL is relative to, or whose schema a
 	// migrate-down records.
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
 	// Timeout bounds each attempt; see DefaultTimeout for 0.
@@ -77,6 +86,13 @@ type ActionSpec struct {
 	// such as "bad-path=false", that responses report once a flag flip has
 	// propagated (see FlagPropagation).
 	ExpectFlags string `yaml:"expectFlags,omitempty" json:"expectFlags,omitempty"`
+	// Expect lists assertions on the JSON body of an http action's
+	// response; the action fails when one does not hold.
+	Expect []Expectation `yaml:"expect,omitempty" json:"expect,omitempty"`
+	// Until makes an http action repeat its request until the status and
+	// every Expect hold, or its timeout ends; Timeout then bounds each
+	// request.
+	Until *UntilSpec `yaml:"until,omitempty" json:"until,omitempty"`
 
 	// Command is the argv of a command or migrate-down action, run
 	// directly (use ["sh", "-c", "..."] for a shell), with Env added to
@@ -90,17 +106,22 @@ type ActionSpec struct {
 
 	// Snapshot names the snapshot a restore-snapshot action restores.
 	Snapshot string `yaml:"snapshot,omitempty" json:"snapshot,omitempty"`
+	// Version is the version a start action starts (default: the one the
+	// service ran last) or a restore-snapshot starts the service at once
+	// the data is back (default: the one it ran).
+	Version string `yaml:"version,omitempty" json:"version,omitempty"`
 }
 
 // IsIdempotent reports whether the action is declared idempotent.
 func (a ActionSpec) IsIdempotent() bool { return a.Idempotent == nil || *a.Idempotent }
 
-// attemptTimeout returns the bound of one attempt, 0 for none.
+// attemptTimeout returns the bound of one attempt, 0 for none. A polling
+// http action is bounded by its until timeout instead.
 func (a ActionSpec) attemptTimeout() time.Duration {
 	switch {
 	case a.Timeout > 0:
 		return a.Timeout
-	case a.Action == RedeployPrevious || a.Action == RestoreSnapshot:
+	case a.Action == RedeployPrevious || a.Action == RestoreSnapshot || a.Action == Stop || a.Action == Start || a.Until != nil:
 		return 0
 	}
 	return DefaultTimeout

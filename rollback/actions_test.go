@@ -3,6 +3,7 @@ package rollback_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -353,5 +354,88 @@ var _ = Describe("restore-snapshot action", func() {
 	It("needs a service and a snapshot name", func() {
 		_, err := execOne(env, rollback.ActionSpec{Action: rollback.RestoreSnapshot, Service: "store"})
 		Expect(err).To(MatchError(rollback.ErrBadSpec))
+	})
+})
+
+var _ = Describe("stop and start actions", func() {
+	var env *fakeReleases
+	BeforeEach(func() { env = newEnv("") })
+
+	It("stops a service and starts it again at the version it ran last, by default", func() {
+		results, err := rollback.Execute(context.Background(), []rollback.ActionSpec{
+			{Action: rollback.Stop, Service: "api"},
+			{Action: rollback.Start, Service: "api"},
+		}, env, stepClock())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(env.ops).To(Equal([]string{"stop api", "start api v2"}))
+		Expect(results[0].From).To(Equal("v2"))
+		Expect(results[0].To).To(BeEmpty())
+		Expect(results[1].From).To(Equal("v2"))
+		Expect(results[1].To).To(Equal("v2"))
+	})
+
+	It("starts the version it names", func() {
+		res, err := execOne(env, rollback.ActionSpec{Action: rollback.Start, Service: "api", Version: "v1"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(env.ops).To(Equal([]string{"start api v1"}))
+		Expect(res.From).To(Equal("v2"))
+		Expect(res.To).To(Equal("v1"))
+		Expect(env.current["api"]).To(Equal("v1"))
+	})
+
+	It("needs a service, and a version when none ran", func() {
+		_, err := execOne(env, rollback.ActionSpec{Action: rollback.Stop})
+		Expect(err).To(MatchError(rollback.ErrBadSpec))
+		_, err = execOne(env, rollback.ActionSpec{Action: rollback.Start, Service: "web"})
+		Expect(err).To(MatchError(rollback.ErrBadSpec))
+		Expect(env.ops).To(BeEmpty())
+	})
+
+	It("retries a start that fails", func() {
+		env.fail["api"] = errors.New("port in use")
+		res, err := execOne(env, rollback.ActionSpec{Action: rollback.Start, Service: "api", Retries: 1})
+		Expect(err).To(MatchError(ContainSubstring("all 2 attempts failed, the last: port in use")))
+		Expect(res.Attempts).To(HaveLen(2))
+	})
+
+	It("passes a restore's version to the Env, and records the switch", func() {
+		env.dataDirs["store"] = GinkgoT().TempDir()
+		env.current["store"] = "v2"
+		res, _ := execOne(env, rollback.ActionSpec{Action: rollback.RestoreSnapshot, Service: "store", Snapshot: "s", Version: "v1"})
+		Expect(env.ops).To(Equal([]string{"restore store s at v1"}))
+		Expect(res.From).To(Equal("v2"))
+		Expect(res.To).To(Equal("v1"))
+	})
+})
+
+// observingEnv records what an Observer is told.
+type observingEnv struct {
+	*fakeReleases
+	seen []string
+}
+
+func (o *observingEnv) ActionStarted(a rollback.ActionSpec, at time.Duration) {
+	o.seen = append(o.seen, "start "+string(a.Action)+" "+a.Service+" at "+at.String())
+}
+
+func (o *observingEnv) ActionEnded(res rollback.ActionResult) {
+	o.seen = append(o.seen, "end "+string(res.Action)+" "+string(res.Status)+" at "+res.End.String())
+}
+
+var _ = Describe("an observing Env", func() {
+	It("is told of each action as it starts and ends, and of one skipped after a failure", func() {
+		env := &observingEnv{fakeReleases: newEnv("")}
+		env.fail["api"] = errors.New("no")
+		_, err := rollback.Execute(context.Background(), []rollback.ActionSpec{
+			{Action: rollback.Stop, Service: "web"},
+			{Action: rollback.Start, Service: "api", Version: "v1"},
+			{Action: rollback.Stop, Service: "web"},
+		}, env, stepClock())
+		Expect(err).To(HaveOccurred())
+		Expect(env.seen).To(Equal([]string{
+			"start stop web at 0s", "end stop done at 3s",
+			"start start api at 4s", "end start failed at 7s",
+			"end stop skipped at 8s",
+		}))
 	})
 })

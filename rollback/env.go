@@ -26,7 +26,7 @@ type Releases interface {
 }
 
 // Env is everything the actions need of the engine: Releases for
-// redeploy-previous, and three hooks. A hook the engine cannot provide
+// redeploy-previous, and the hooks of the other actions. A hook the engine cannot provide
 // returns ErrUnsupported; only the actions that need it fail.
 type Env interface {
 	Releases
@@ -41,7 +41,12 @@ type Env interface {
 	// RestoreSnapshot stops the service, restores the snapshot the
 	// timeline took under that name into the service's data directory
 	// (snapshot.Restore, which refuses a corrupt one with
-	// snapshot.ErrCorrupt), starts the service again at its current
-	// version and waits until it is healthy.
-	RestoreSnapshot(ctx context.Context, service, snapshot string) error
+	// snapshot.ErrCorrupt), starts the service once, at version (its
+	// current one when empty), and waits until it is healthy.
+	RestoreSnapshot(ctx context.Context, service, snapshot, version string) error
+	// StopService stops the service.
+	StopService(ctx context.Context, service string) error
+	// StartService starts the service at the version and waits until it
+	// is healthy; a service running at another version is switched.
+	StartService(ctx context.Context, service, version string) error
 }

@@ -33,21 +33,45 @@ func (ex *executor) httpCall(ctx context.Context, a ActionSpec, res *ActionResul
 	default:
 		method = http.MethodGet
 	}
-	return ex.attempts(ctx, a, res, func(ctx context.Context, at *Attempt) error {
-		status, body, err := call(ctx, method, target, a.Headers, a.Body)
-		at.Status, res.HTTPStatus, res.Output = status, status, body
-		if err != nil {
+	for _, e := range a.Expect {
+		if err := e.Check(); err != nil {
 			return err
 		}
-		if (a.Status == 0 && status/100 != 2) || (a.Status != 0 && status != a.Status) {
-			want := "2xx"
-			if a.Status != 0 {
-				want = fmt.Sprint(a.Status)
+	}
+	return ex.attempts(ctx, a, res, func(ctx context.Context, at *Attempt) error {
+		once := func(ctx context.Context) error {
+			status, body, err := call(ctx, method, target, a.Headers, a.Body)
+			at.Status, res.HTTPStatus, res.Output = status, status, body
+			if err != nil {
+				return err
 			}
-			return fmt.Errorf("%w: %s %s answered %d, want %s", ErrUnexpectedStatus, method, target, status, want)
+			return a.answered(method, target, status, []byte(body))
 		}
-		return nil
+		if a.Until == nil {
+			return once(ctx)
+		}
+		n, err := poll(ctx, a, once)
+		res.Requests = n
+		return err
 	})
+}
+
+// answered checks a response against the action's status and
+// expectations.
+func (a ActionSpec) answered(method, target string, status int, body []byte) error {
+	if (a.Status == 0 && status/100 != 2) || (a.Status != 0 && status != a.Status) {
+		want := "2xx"
+		if a.Status != 0 {
+			want = fmt.Sprint(a.Status)
+		}
+		return fmt.Errorf("%w: %s %s answered %d, want %s", ErrUnexpectedStatus, method, target, status, want)
+	}
+	for _, e := range a.Expect {
+		if err := e.holds(body); err != nil {
+			return fmt.Errorf("%s %s: %w", method, target, err)
+		}
+	}
+	return nil
 }
 
 // actionURL resolves the action's URL: a path on its service's base URL,

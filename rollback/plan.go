@@ -18,7 +18,8 @@ type ActionResult struct {
 	Optional bool       `json:"optional,omitempty"`
 	Name     string     `json:"name,omitempty"`
 	Service  string     `json:"service,omitempty"`
-	// From and To are the versions a redeploy switched between.
+	// From and To are the versions a redeploy, a start or a restore
+	// switched between (From alone for a stop).
 	From  string        `json:"from,omitempty"`
 	To    string        `json:"to,omitempty"`
 	Start time.Duration `json:"start"`
@@ -33,6 +34,9 @@ type ActionResult struct {
 	// HTTPStatus is the HTTP status of the last attempt of a flag or http
 	// action.
 	HTTPStatus int `json:"httpStatus,omitempty"`
+	// Requests is how many requests a polling http action (until) made in
+	// its last attempt.
+	Requests int `json:"requests,omitempty"`
 	// Output is the last attempt's command output (stdout and stderr) or
 	// response body, cut to its last 16 KiB.
 	Output string `json:"output,omitempty"`
@@ -109,6 +113,15 @@ func DefaultPlan(deployed []string) []ActionSpec {
 	return plan
 }
 
+// Observer is told of each action of a plan as it happens: an Env that
+// implements it sees ActionStarted when an action begins (not for one
+// skipped after a failure) and ActionEnded with its result as soon as it
+// ends, before the next one begins.
+type Observer interface {
+	ActionStarted(a ActionSpec, at time.Duration)
+	ActionEnded(res ActionResult)
+}
+
 // Execute runs the plan's actions in order and stops at the first that
 // fails (after its retries), unless that action is Optional. clock returns
 // the drill's current offset. It returns one result per action of the
@@ -139,7 +152,11 @@ func (ex *executor) run(ctx context.Context, plan []ActionSpec) ([]ActionResult,
 			res.End, res.Status = res.Start, StepSkipped
 			res.Skipped = "not run: an earlier action of the plan failed"
 			results = append(results, res)
+			ex.ended(res)
 			continue
+		}
+		if o, ok := ex.env.(Observer); ok {
+			o.ActionStarted(a, res.Start)
 		}
 		err := ex.action(ctx, i, a, &res)
 		res.End = ex.clock()
@@ -154,8 +171,16 @@ func (ex *executor) run(ctx context.Context, plan []ActionSpec) ([]ActionResult,
 			}
 		}
 		results = append(results, res)
+		ex.ended(res)
 	}
 	return results, failed
+}
+
+// ended tells an observing Env that an action ended.
+func (ex *executor) ended(res ActionResult) {
+	if o, ok := ex.env.(Observer); ok {
+		o.ActionEnded(res)
+	}
 }
 
 // action runs one action of the plan.
@@ -175,6 +200,8 @@ func (ex *executor) action(ctx context.Context, i int, a ActionSpec, res *Action
 		return ex.migrateDown(ctx, a, res)
 	case RestoreSnapshot:
 		return ex.restore(ctx, a, res)
+	case Stop, Start:
+		return ex.stopStart(ctx, a, res)
 	}
 	return fmt.Errorf("%w: unknown action %q", ErrBadSpec, a.Action)
 }

@@ -35,6 +35,8 @@ type fakeReleases struct {
 	dataDirs  map[string]string
 	snapshots map[string]string
 	restores  int
+	// ops lists the stops, starts and restores asked, in order.
+	ops []string
 }
 
 func (f *fakeReleases) BaseURL(service string) (string, error) {
@@ -51,14 +53,31 @@ func (f *fakeReleases) SchemaOf(ctx context.Context, service string) (string, er
 	return "", rollback.ErrUnsupported
 }
 
-func (f *fakeReleases) RestoreSnapshot(ctx context.Context, service, name string) error {
+func (f *fakeReleases) RestoreSnapshot(ctx context.Context, service, name, version string) error {
 	f.restores++
+	f.ops = append(f.ops, "restore "+service+" "+name+" at "+version)
 	dir, ok := f.dataDirs[service]
 	snap, found := f.snapshots[name]
 	if !ok || !found {
 		return rollback.ErrUnsupported
 	}
 	return snapshot.Restore(ctx, snap, dir)
+}
+
+func (f *fakeReleases) StopService(ctx context.Context, service string) error {
+	f.ops = append(f.ops, "stop "+service)
+	return f.fail[service]
+}
+
+func (f *fakeReleases) StartService(ctx context.Context, service, version string) error {
+	f.ops = append(f.ops, "start "+service+" "+version)
+	if err := f.fail[service]; err != nil {
+		return err
+	}
+	if version != f.current[service] {
+		f.previous[service], f.current[service] = f.current[service], version
+	}
+	return nil
 }
 
 func (f *fakeReleases) Previous(service string) (string, bool) {

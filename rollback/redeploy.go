@@ -1,6 +1,7 @@
 package rollback
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 )
@@ -37,7 +38,30 @@ func (ex *executor) restore(ctx context.Context, a ActionSpec, res *ActionResult
 		return fmt.Errorf("%w: restore-snapshot needs a service and a snapshot", ErrBadSpec)
 	}
 	res.Snapshot = a.Snapshot
+	res.From = ex.env.Current(a.Service)
+	res.To = cmp.Or(a.Version, res.From)
 	return ex.attempts(ctx, a, res, func(ctx context.Context, _ *Attempt) error {
-		return ex.env.RestoreSnapshot(ctx, a.Service, a.Snapshot)
+		return ex.env.RestoreSnapshot(ctx, a.Service, a.Snapshot, a.Version)
+	})
+}
+
+// stopStart stops a service, or starts it at the action's version (by
+// default the one it ran last), through the Env.
+func (ex *executor) stopStart(ctx context.Context, a ActionSpec, res *ActionResult) error {
+	if a.Service == "" {
+		return fmt.Errorf("%w: %s needs a service", ErrBadSpec, a.Action)
+	}
+	res.From = ex.env.Current(a.Service)
+	if a.Action == Stop {
+		return ex.attempts(ctx, a, res, func(ctx context.Context, _ *Attempt) error {
+			return ex.env.StopService(ctx, a.Service)
+		})
+	}
+	res.To = cmp.Or(a.Version, res.From)
+	if res.To == "" {
+		return fmt.Errorf("%w: start %s: no version given and none ran before", ErrBadSpec, a.Service)
+	}
+	return ex.attempts(ctx, a, res, func(ctx context.Context, _ *Attempt) error {
+		return ex.env.StartService(ctx, a.Service, res.To)
 	})
 }

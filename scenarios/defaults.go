@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -200,7 +201,11 @@ func stepTimeout(st Step, services map[string]sut.ServiceSpec) time.Duration {
 	case st.Action != nil:
 		a := st.Action
 		attempt := a.Timeout
-		if attempt == 0 {
+		switch {
+		case a.Until != nil:
+			// Polling ends at its timeout, plus the request in flight.
+			attempt = cmp.Or(a.Until.Timeout, rollback.DefaultUntilTimeout) + cmp.Or(a.Timeout, defaultActionTimeout)
+		case attempt == 0:
 			attempt = switchOf(a.Service)
 		}
 		tries := time.Duration(1 + max(a.Retries, 0))
@@ -285,7 +290,8 @@ func triggerDefaults(t *rollback.TriggerSpec, target string) {
 	}
 }
 
-// actionDefaults fills in an action's method, timeout and snapshot name.
+// actionDefaults fills in an action's method, timeout, snapshot name and
+// polling.
 func actionDefaults(a *rollback.ActionSpec) {
 	switch a.Action {
 	case rollback.Flag, rollback.HTTP:
@@ -298,6 +304,14 @@ func actionDefaults(a *rollback.ActionSpec) {
 	case rollback.RestoreSnapshot:
 		if a.Snapshot == "" {
 			a.Snapshot = a.Service
+		}
+	}
+	if u := a.Until; u != nil {
+		if u.Interval == 0 {
+			u.Interval = rollback.DefaultUntilInterval
+		}
+		if u.Timeout == 0 {
+			u.Timeout = rollback.DefaultUntilTimeout
 		}
 	}
 	switch a.Action {

@@ -211,6 +211,17 @@ rollback:
 		Expect(s.Rollback.Plan[0].Snapshot).To(Equal("store"))
 	})
 
+	It("fills an http action's polling, and bounds its timeline step by the polling", func() {
+		s := parse(withData + `  - {at: 2s, action: {action: http, service: api, url: /ready, until: {}}}
+  - {at: 3s, action: {action: http, service: api, url: /ready, timeout: 2s, until: {timeout: 10s}, retries: 1}}
+`)
+		Expect(*s.Timeline[0].Action.Until).To(Equal(rollback.UntilSpec{Interval: 500 * time.Millisecond, Timeout: 30 * time.Second}))
+		Expect(s.Timeline[0].Action.Timeout).To(Equal(30 * time.Second))
+		Expect(s.Timeline[0].Timeout).To(Equal(60*time.Second + 15*time.Second))
+		Expect(s.Timeline[1].Action.Until.Interval).To(Equal(500 * time.Millisecond))
+		Expect(s.Timeline[1].Timeout).To(Equal(2*(10*time.Second+2*time.Second) + 15*time.Second))
+	})
+
 	It("leaves the plan empty when no trigger can start it", func() {
 		s := parse(twoTier)
 		Expect(s.Rollback.Plan).To(BeEmpty())

@@ -51,7 +51,8 @@
 //	timeline[i].snapshot.name               the service's name
 //	timeline[i].timeout                     its own bounds + 15s: deploy stopGrace + startTimeout of the service; snapshot that + 1m;
 //	                                        inject/partition 15s (a service fault: + the service's stopGrace + startTimeout);
-//	                                        heal the slowest service's stopGrace + startTimeout + 15s; action its attempts and retry delays + 15s;
+//	                                        heal the slowest service's stopGrace + startTimeout + 15s; action its attempts and retry delays + 15s
+//	                                        (an attempt of an http action with until: until.timeout + timeout);
 //	                                        wait none
 //	timeline[i].optional                    false (a step that fails or times out fails the drill)
 //	rollback.triggers[i].for                1s, one window (thresholds, and each trigger of any/all)
@@ -63,8 +64,12 @@
 //	rollback.healFaults                     after (the plan runs under the active faults)
 //	rollback.plan                           redeploy-previous of every service the timeline deploys, last deployed first (when there are triggers)
 //	rollback.plan[i].method                 POST for flag, GET for http
-//	rollback.plan[i].timeout                30s for flag, command, http and migrate-down (redeploy and restore: bounded by the start timeout)
+//	rollback.plan[i].timeout                30s for flag, command, http and migrate-down (redeploy, restore, stop and start: bounded by the
+//	                                        start timeout; an http action with until: each request)
 //	rollback.plan[i].snapshot               the service's name (restore-snapshot)
+//	rollback.plan[i].version                none: start starts the version the service ran last, restore-snapshot the one it runs
+//	rollback.plan[i].until.interval         500ms (http with until)
+//	rollback.plan[i].until.timeout          30s (http with until)
 //	timeline[i].action.*                    as rollback.plan[i]
 //	verify.durability.concurrency           16 (when read is set)
 //	verify.duplicates.field                 applied (when read is set)

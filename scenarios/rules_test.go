@@ -310,11 +310,63 @@ rollback:
 				`s.yaml:32:51: rollback.plan[3].command[1]: ${data_dir} is the data directory of the action's service, and this names none; set service, or use ${data_dir.SERVICE}`,
 				`s.yaml:32:66: rollback.plan[3].command[2]: service "api" has no data directory; add dataDir: true to it`,
 				`s.yaml:33:44: rollback.plan[4].service: the timeline never deploys "store", so it has no previous version; name a service a deploy step switches (api)`,
-				`s.yaml:34:16: rollback.plan[5].action: unknown action "undo"; use one of: redeploy-previous, flag, command, http, migrate-down, restore-snapshot`,
+				`s.yaml:34:16: rollback.plan[5].action: unknown action "undo"; use one of: redeploy-previous, flag, command, http, migrate-down, restore-snapshot, stop, start`,
 				`s.yaml:35:41: rollback.plan[6].url: "flags" is neither a path nor an http(s) URL; write a path on the service, such as "/flags"`,
 				`s.yaml:35:67: rollback.plan[6].headers.X-Token: unknown variable ${token}; define it under vars, or use ${addr.SERVICE}, ${data_dir.SERVICE}, ${link.NAME}, or ${addr} and ${data_dir} of the action's service`,
 				`s.yaml:35:89: rollback.plan[6].retries: -1 is negative; use how many more attempts follow a failed one, 0 or more`,
 				`s.yaml:35:103: rollback.plan[6].snapshot: only restore-snapshot actions read snapshot; remove it`,
+			},
+		},
+		{
+			name: "actions: http assertions and polling",
+			src: withData + `  - {at: 3s, deploy: {service: api, version: v2}}
+rollback:
+  triggers: [{metric: error_rate, above: 5%}]
+  plan:
+    - action: http
+      service: api
+      url: /status
+      expect:
+        - {jsonPath: "$..storage", equals: v2}
+        - {jsonPath: $.version}
+        - {jsonPath: $.state, matches: "(ready"}
+        - {jsonPath: $.state, equals: a, notEquals: b}
+      until: {interval: -1s, timeout: -2s}
+    - {action: redeploy-previous, service: api, until: {timeout: 5s}, expect: [{jsonPath: $.a, equals: b}]}
+`,
+			want: []string{
+				`s.yaml:32:22: rollback.plan[0].expect[0].jsonPath: "$..storage" is not a JSON path; write one such as "$.storage.version" or "$.items[0].state"`,
+				`s.yaml:33:11: rollback.plan[0].expect[1]: set exactly one of equals, notEquals or matches, to compare the value at $.version with`,
+				`s.yaml:34:40: rollback.plan[0].expect[2].matches: "(ready" is not a regular expression (Go syntax): missing closing )`,
+				`s.yaml:35:11: rollback.plan[0].expect[3]: set exactly one of equals, notEquals or matches, to compare the value at $.state with`,
+				`s.yaml:36:25: rollback.plan[0].until.interval: -1s is negative; use the pause between requests, such as "500ms"`,
+				`s.yaml:36:39: rollback.plan[0].until.timeout: -2s is negative; use how long to poll, such as "30s"`,
+				`s.yaml:37:49: rollback.plan[1].until: only http actions read until; remove it`,
+				`s.yaml:37:71: rollback.plan[1].expect: only http actions read expect; remove it`,
+			},
+		},
+		{
+			name: "actions: stop, start and the version of a start or restore",
+			src: withData + `  - {at: 2s, snapshot: {service: store, name: s}}
+  - {at: 3s, action: {action: start, service: api, version: v3}}
+rollback:
+  triggers: [{metric: error_rate, above: 5%}]
+  plan:
+    - {action: stop}
+    - {action: stop, service: store, version: v1}
+    - {action: start, service: stor}
+    - {action: restore-snapshot, service: store, snapshot: s, version: v9}
+    - {action: redeploy-previous, service: api, version: v1}
+    - {action: start, service: store, version: v1}
+`,
+			want: []string{
+				`s.yaml:25:61: timeline[1].action.version: version "v3" is not defined (did you mean "v1"?)`,
+				`s.yaml:29:7: rollback.plan[0].service: missing; name the service to stop (one of: api, store)`,
+				`s.yaml:30:47: rollback.plan[1].version: only start and restore-snapshot actions read version; remove it`,
+				`s.yaml:31:32: rollback.plan[2].service: service "stor" is not defined (did you mean "store"?)`,
+				`s.yaml:32:72: rollback.plan[3].version: version "v9" is not defined (did you mean "v1"?)`,
+				`s.yaml:33:44: rollback.plan[4].service: the timeline deploys no service, so "api" has no previous version; add a deploy step for it`,
+				`s.yaml:33:58: rollback.plan[4].version: only start and restore-snapshot actions read version; remove it`,
 			},
 		},
 		{

@@ -19,8 +19,8 @@ import (
 //   - names that refer to other parts: a link's from and to, a fault's
 //     link or service, a deploy's service and version, a service's
 //     initial version, load.target and its port, a heal's fault, a
-//     partition's services, a snapshot's service, an action's service and
-//     snapshot, a probe's service, healthPort and a link's ports;
+//     partition's services, a snapshot's service, an action's service,
+//     snapshot and version, a probe's service, healthPort and a link's ports;
 //   - uniqueness: link and stream names, fault names still active, the
 //     ports a service names; a link whose from and to are the same;
 //   - ${...} references in commands, env, urls and bodies;
@@ -31,10 +31,18 @@ import (
 //     (the metric is a sibling field; the unit lives inside one string), a
 //     slicer's sizeVariation against its averageSize.
 //
+// An expectation's matches is not checked to be a regular expression
+// (JSON Schema's "regex" format is ECMA 262, not Go's syntax).
+//
 // Two single-field checks are looser here, for want of a regular
 // expression that says them without lookahead (which Go's regexp, and so
 // some validators, lack): a latency or slow_close delay of at least 1ms,
 // and a rate per a zero duration ("5/0s").
+
+// jsonPathPattern is the syntax httpapi.ParsePath reads: "$.a.b[0]",
+// "a.0.b", "$[2]", "$" or nothing; a key is any run of characters but "."
+// and "[".
+const jsonPathPattern = `^\s*\$?\.?(([^.\[]+(\[\+?[0-9]+\])*|(\[\+?[0-9]+\])+)(\.[^.\[]+(\[\+?[0-9]+\])*)*)?\s*$`
 
 // present is the rule that key is set: there, and not null (a key with an
 // empty value reads as if it were left out).
@@ -63,6 +71,8 @@ func shapeRules(t reflect.Type) map[string]any {
 		return faultRules()
 	case reflect.TypeFor[rollback.ActionSpec]():
 		return actionRules()
+	case reflect.TypeFor[rollback.Expectation]():
+		return map[string]any{"oneOf": []any{present("equals"), present("notEquals"), present("matches")}}
 	case reflect.TypeFor[verify.Invariant]():
 		// A probe, http or sql, and something to compare its answer with.
 		return map[string]any{
@@ -164,12 +174,14 @@ func faultRules() map[string]any {
 }
 
 // actionRules: an action reads only its own fields (actionParams, which
-// validation checks too), and a call (flag, http) needs a url, a command or
-// migrate-down a command (validator.call and validator.command).
+// validation checks too), a call (flag, http) needs a url, a command or
+// migrate-down a command (validator.call and validator.command), a stop or
+// a start a service.
 func actionRules() map[string]any {
 	needs := map[rollback.ActionKind][]string{
 		rollback.Flag: {"url"}, rollback.HTTP: {"url"},
 		rollback.Command: {"command"}, rollback.MigrateDown: {"command"},
+		rollback.Stop: {"service"}, rollback.Start: {"service"},
 	}
 	var rules []any
 	for _, k := range rollback.ActionKinds() {
@@ -237,6 +249,11 @@ func moreFieldRules(owner reflect.Type, field string) map[string]any {
 		return map[string]any{"minLength": 1}
 	case key{reflect.TypeFor[load.StreamSpec](), "resend"}:
 		return map[string]any{"minimum": 0, "exclusiveMaximum": 1}
+	case key{reflect.TypeFor[rollback.Expectation](), "jsonPath"}:
+		return map[string]any{"pattern": jsonPathPattern, "not": map[string]any{"pattern": `^\s*$`}}
+	case key{reflect.TypeFor[rollback.Expectation](), "equals"}, key{reflect.TypeFor[rollback.Expectation](), "notEquals"},
+		key{reflect.TypeFor[rollback.Expectation](), "matches"}:
+		return map[string]any{"minLength": 1}
 	case key{reflect.TypeFor[rollback.ProbeSpec](), "url"}:
 		return map[string]any{"pattern": "^/"}
 	case key{reflect.TypeFor[System](), "services"}:

@@ -116,7 +116,7 @@ var _ = Describe("Schema", func() {
 			"throughput", "status_5xx", "status_4xx")))
 		Expect(props("Trigger")["above"]).To(HaveKeyWithValue("description", ContainSubstring(`"3x"`)))
 		Expect(props("Action")["action"]).To(HaveKeyWithValue("enum", ConsistOf("redeploy-previous", "flag",
-			"command", "http", "migrate-down", "restore-snapshot")))
+			"command", "http", "migrate-down", "restore-snapshot", "stop", "start")))
 		Expect(props("Rollback")["healFaults"]).To(And(HaveKeyWithValue("enum", ConsistOf("before", "after")), HaveKeyWithValue("default", "after")))
 		Expect(props("Objectives")["weights"]).To(HaveKeyWithValue("propertyNames",
 			HaveKeyWithValue("enum", ConsistOf("rto", "slo", "health", "detection", "errorBudget"))))

@@ -1,11 +1,15 @@
 package scenarios
 
 import (
+	"errors"
 	"net"
 	"net/url"
+	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/httpapi"
 	"github.com/faultdrill/faultdrill/rollback"
 )
 
@@ -47,11 +51,14 @@ func actionParams() []actionParam {
 		{"body", call, func(a rollback.ActionSpec) bool { return a.Body != "" }},
 		{"status", call, func(a rollback.ActionSpec) bool { return a.Status != 0 }},
 		{"expectFlags", []rollback.ActionKind{rollback.Flag}, func(a rollback.ActionSpec) bool { return a.ExpectFlags != "" }},
+		{"expect", []rollback.ActionKind{rollback.HTTP}, func(a rollback.ActionSpec) bool { return len(a.Expect) > 0 }},
+		{"until", []rollback.ActionKind{rollback.HTTP}, func(a rollback.ActionSpec) bool { return a.Until != nil }},
 		{"command", run, func(a rollback.ActionSpec) bool { return len(a.Command) > 0 }},
 		{"env", run, func(a rollback.ActionSpec) bool { return len(a.Env) > 0 }},
 		{"dir", run, func(a rollback.ActionSpec) bool { return a.Dir != "" }},
 		{"database", []rollback.ActionKind{rollback.MigrateDown}, func(a rollback.ActionSpec) bool { return a.Database != "" }},
 		{"snapshot", []rollback.ActionKind{rollback.RestoreSnapshot}, func(a rollback.ActionSpec) bool { return a.Snapshot != "" }},
+		{"version", []rollback.ActionKind{rollback.Start, rollback.RestoreSnapshot}, func(a rollback.ActionSpec) bool { return a.Version != "" }},
 	}
 }
 
@@ -75,8 +82,11 @@ func (v *validator) action(p fieldPath, a rollback.ActionSpec, sc actionScope) {
 	switch a.Action {
 	case rollback.RedeployPrevious:
 		v.redeployTarget(p.key("service"), a.Service, sc)
-	case rollback.Flag, rollback.HTTP:
+	case rollback.Flag:
 		v.call(p, a)
+	case rollback.HTTP:
+		v.call(p, a)
+		v.expectations(p, a)
 	case rollback.Command:
 		v.command(p.key("command"), a.Command)
 		v.optionalService(p.key("service"), a.Service)
@@ -85,6 +95,13 @@ func (v *validator) action(p fieldPath, a rollback.ActionSpec, sc actionScope) {
 		v.serviceRef(p.key("service"), a.Service, sortedKeys(v.s.System.Services), "the service whose schema goes down")
 	case rollback.RestoreSnapshot:
 		v.restoreTarget(p, a, sc)
+		v.actionVersion(p, a)
+	case rollback.Stop:
+		v.serviceRef(p.key("service"), a.Service, sortedKeys(v.s.System.Services), "the service to stop")
+	case rollback.Start:
+		if v.serviceRef(p.key("service"), a.Service, sortedKeys(v.s.System.Services), "the service to start") {
+			v.actionVersion(p, a)
+		}
 	}
 	if a.Timeout < 0 {
 		v.negative(p.key("timeout"), a.Timeout, `use how long one attempt may take, such as "30s", or leave it out`)
@@ -166,6 +183,20 @@ func (v *validator) restoreTarget(p fieldPath, a rollback.ActionSpec, sc actionS
 	}
 }
 
+// actionVersion checks the version a start or restore-snapshot names, if
+// any, against its service's versions.
+func (v *validator) actionVersion(p fieldPath, a rollback.ActionSpec) {
+	svc, ok := v.s.System.Services[a.Service]
+	if a.Version == "" || !ok {
+		return
+	}
+	versions := sortedKeys(svc.Versions)
+	if !slices.Contains(versions, a.Version) {
+		where := pathOf("system", "services", a.Service, "versions").String()
+		v.addf(p.key("version"), "%s", undefined("version", a.Version, versions, where))
+	}
+}
+
 // call checks the HTTP call of a flag or http action: a path on its
 // service, or a loopback URL, a method and an expected status.
 func (v *validator) call(p fieldPath, a rollback.ActionSpec) {
@@ -190,6 +221,45 @@ func (v *validator) call(p fieldPath, a rollback.ActionSpec) {
 	}
 	if a.Status != 0 && (a.Status < 100 || a.Status > 599) {
 		v.addf(p.key("status"), "%d is not an HTTP status; use the status expected, such as 200, or leave it out for any 2xx", a.Status)
+	}
+}
+
+// expectations checks an http action's assertions on its response and
+// its polling.
+func (v *validator) expectations(p fieldPath, a rollback.ActionSpec) {
+	for i, e := range a.Expect {
+		ep := p.key("expect").index(i)
+		if strings.TrimSpace(e.JSONPath) == "" {
+			v.addf(ep.key("jsonPath"), `missing; give the JSON path of the value to check, such as "$.storage.version", or "$" for the whole body`)
+		} else if _, err := httpapi.ParsePath(e.JSONPath); err != nil {
+			v.addf(ep.key("jsonPath"), `%q is not a JSON path; write one such as "$.storage.version" or "$.items[0].state"`, e.JSONPath)
+		}
+		set := 0
+		for _, s := range []string{e.Equals, e.NotEquals, e.Matches} {
+			if s != "" {
+				set++
+			}
+		}
+		if set != 1 {
+			v.addf(ep, "set exactly one of equals, notEquals or matches, to compare the value at %s with", e.JSONPath)
+		}
+		if e.Matches != "" {
+			if _, err := regexp.Compile(e.Matches); err != nil {
+				why := err.Error()
+				if se, ok := errors.AsType[*syntax.Error](err); ok {
+					why = se.Code.String()
+				}
+				v.addf(ep.key("matches"), "%q is not a regular expression (Go syntax): %s", e.Matches, why)
+			}
+		}
+	}
+	if u := a.Until; u != nil {
+		if u.Interval < 0 {
+			v.negative(p.key("until").key("interval"), u.Interval, `use the pause between requests, such as "500ms"`)
+		}
+		if u.Timeout < 0 {
+			v.negative(p.key("until").key("timeout"), u.Timeout, `use how long to poll, such as "30s"`)
+		}
 	}
 }
 
