@@ -225,11 +225,20 @@ func describeAction(a rollback.ActionSpec) string {
 	if a.Service != "" {
 		d += " " + a.Service
 	}
+	if a.Version != "" {
+		d += " at " + a.Version
+	}
 	switch {
 	case a.URL != "":
 		d += " " + strings.TrimSpace(a.Method+" "+a.URL)
 		if a.Status != 0 {
 			d += fmt.Sprintf(" (expects %d)", a.Status)
+		}
+		if len(a.Expect) > 0 {
+			d += fmt.Sprintf(", %d assertion(s) on the answer", len(a.Expect))
+		}
+		if a.Until != nil {
+			d += ", repeated until they hold"
 		}
 	case len(a.Command) > 0:
 		d += " " + strings.Join(a.Command, " ")
