@@ -373,6 +373,10 @@ rollback:
 			ContainSubstring(id+": removed volume faultdrill-"+id+"-store-data"),
 		))
 		Expect(labelledCount(ctx, id)).To(BeZero())
+		Expect(stdout).To(ContainSubstring("1 report(s) rebuilt"))
+		rep, err := reports.Read(filepath.Join(dir, reports.FileName))
+		Expect(err).NotTo(HaveOccurred(), "the killed drill's report, rebuilt from its journal and history")
+		Expect(rep.Status).To(Equal(reports.Killed))
 		db, err := os.Stat(filepath.Join(dir, "data", "store", "ledger.db"))
 		Expect(err).NotTo(HaveOccurred(), "the store's database is evidence, copied out of its volume")
 		Expect(db.Size()).To(BeNumerically(">", 0))
@@ -380,7 +384,7 @@ rollback:
 
 		code, stdout, _ = runCLI(ctx, nil, "cleanup", out)
 		Expect(code).To(Equal(0))
-		Expect(stdout).To(ContainSubstring("0 fault(s) reverted, 0 process group(s) resumed, 0 killed, 0 docker object(s) removed"))
+		Expect(stdout).To(ContainSubstring("0 fault(s) reverted, 0 process group(s) resumed, 0 killed, 0 report(s) rebuilt, 0 docker object(s) removed"))
 		Expect(filepath.Join(dir, "data", "store", "ledger.db")).To(BeARegularFile(), "a second cleanup keeps it")
 	}, SpecTimeout(3*time.Minute))
 
