@@ -212,22 +212,15 @@ func injected(l journalLine) (reports.Fault, bool) {
 // history, and returns the end of its last operation.
 func summarizeHistory(rep *reports.Report, h *load.History) time.Duration {
 	var last time.Duration
-	s := reports.LoadSummary{Ops: len(h.Ops), History: HistoryFileName}
 	for _, op := range h.Ops {
 		last = max(last, op.End)
-		switch op.Outcome {
-		case load.Acknowledged:
-			s.Acknowledged++
-		case load.Failed:
-			s.Failed++
-		case load.Indeterminate:
-			s.Indeterminate++
-		}
 	}
+	var ran time.Duration
 	if p := rep.Phases; p.LoadStart != nil && last > *p.LoadStart {
-		s.Rate = float64(s.Ops) / (last - *p.LoadStart).Seconds()
+		ran = last - *p.LoadStart
 	}
-	rep.Load = s
+	rep.Load = reports.SummarizeLoad(h.Ops, ran)
+	rep.Load.History = HistoryFileName
 	rep.Windows = load.Windows(h.Ops, last)
 	return last
 }

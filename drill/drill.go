@@ -306,7 +306,7 @@ func (r *run) fillReport(cause error) {
 		if p := rep.Phases; p.LoadStart != nil && p.LoadEnd != nil {
 			ran = *p.LoadEnd - *p.LoadStart
 		}
-		rep.Load = summarizeLoad(r.history, ran)
+		rep.Load = reports.SummarizeLoad(r.history.Ops, ran)
 		rep.Load.History = HistoryFile
 		r.measureFlagPropagation()
 	}
@@ -329,26 +329,6 @@ func (r *run) measureFlagPropagation() {
 			r.journal.Add("flag.propagated", fmt.Sprintf("%s seen by every response %s after the flip", a.ExpectFlags, d.Round(time.Millisecond)), nil)
 		}
 	}
-}
-
-// summarizeLoad counts the operations by outcome; ran is how long the
-// load actually ran.
-func summarizeLoad(h *load.History, ran time.Duration) reports.LoadSummary {
-	s := reports.LoadSummary{Ops: len(h.Ops)}
-	for _, op := range h.Ops {
-		switch op.Outcome {
-		case load.Acknowledged:
-			s.Acknowledged++
-		case load.Failed:
-			s.Failed++
-		case load.Indeterminate:
-			s.Indeterminate++
-		}
-	}
-	if ran > 0 {
-		s.Rate = float64(s.Ops) / ran.Seconds()
-	}
-	return s
 }
 
 var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)

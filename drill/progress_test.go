@@ -14,27 +14,9 @@ import (
 	"github.com/faultdrill/faultdrill/load"
 )
 
-// lockedBuilder is a strings.Builder safe for concurrent writes.
-type lockedBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuilder) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuilder) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 var _ = Describe("live progress", func() {
 	It("prints journal entries added at once from many goroutines in the journal's order", func() {
-		var out lockedBuilder
+		var out syncBuffer
 		p := drill.NewProgress(&out, false)
 		j, err := drill.OpenJournal(filepath.Join(GinkgoT().TempDir(), "journal.jsonl"), time.Now(), p.Event)
 		Expect(err).NotTo(HaveOccurred())
@@ -62,7 +44,7 @@ var _ = Describe("live progress", func() {
 	})
 
 	It("keeps the status line off a terminal while a question is asked on it, and shows it again after", func() {
-		var out lockedBuilder
+		var out syncBuffer
 		p := drill.NewProgress(&out, true)
 		w := load.Window{Start: time.Second, Count: 100}
 		p.Window(w, 2*time.Second, 10*time.Second, "load", nil)

@@ -257,6 +257,26 @@ type LoadSummary struct {
 	History       string  `json:"history,omitempty"`
 }
 
+// SummarizeLoad counts ops by outcome; ran is how long the load ran, over
+// which Rate is taken (none when 0).
+func SummarizeLoad(ops []load.Op, ran time.Duration) LoadSummary {
+	s := LoadSummary{Ops: len(ops)}
+	for _, op := range ops {
+		switch op.Outcome {
+		case load.Acknowledged:
+			s.Acknowledged++
+		case load.Failed:
+			s.Failed++
+		case load.Indeterminate:
+			s.Indeterminate++
+		}
+	}
+	if ran > 0 {
+		s.Rate = float64(s.Ops) / ran.Seconds()
+	}
+	return s
+}
+
 // Outcome is the drill's verdict and the exit class a CLI maps to its code.
 type Outcome struct {
 	Passed bool  `json:"passed"`
