@@ -132,6 +132,11 @@ func replayJournal(rep *reports.Report, lines []journalLine) time.Duration {
 			p.LoadEnd = &at
 		case "trigger.fired":
 			p.TriggerFired = &at
+			f := rollback.Firing{At: at}
+			if json.Unmarshal(l.Fields, &f) == nil {
+				f.At = at
+				rep.Trigger = &f
+			}
 		case "rollback.start":
 			p.RollbackStart = &at
 		case "rollback.end":
@@ -166,6 +171,7 @@ func replayJournal(rep *reports.Report, lines []journalLine) time.Duration {
 			}
 		}
 	}
+	rep.MeasurePhases()
 	for i := range rep.Steps {
 		if s := &rep.Steps[i]; s.Status == rollback.StepNotRun {
 			s.Reason = "no record of its end: the harness was killed before or while it ran"

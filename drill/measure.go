@@ -14,12 +14,7 @@ import (
 func measure(rep *reports.Report, sc *scenarios.Scenario) {
 	p := &rep.Phases
 	m := &rep.Measures
-	if p.FaultOnset != nil && p.TriggerFired != nil {
-		m.DetectionTime = ptr(*p.TriggerFired - *p.FaultOnset)
-	}
-	if p.RollbackStart != nil && p.RollbackEnd != nil {
-		m.RollbackDuration = ptr(*p.RollbackEnd - *p.RollbackStart)
-	}
+	rep.MeasurePhases()
 	if p.LoadEnd != nil {
 		from := recoveryFrom(p)
 		if at, ok := Recovered(rep.Windows, from, *p.LoadEnd, meetsSLO(sc.Objectives.SLO)); ok {

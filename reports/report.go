@@ -257,6 +257,20 @@ type LoadSummary struct {
 	History       string  `json:"history,omitempty"`
 }
 
+// MeasurePhases derives from the phases what they alone decide: the
+// detection time (fault onset to trigger) and the rollback's duration.
+func (r *Report) MeasurePhases() {
+	p, m := r.Phases, &r.Measures
+	if p.FaultOnset != nil && p.TriggerFired != nil {
+		d := *p.TriggerFired - *p.FaultOnset
+		m.DetectionTime = &d
+	}
+	if p.RollbackStart != nil && p.RollbackEnd != nil {
+		d := *p.RollbackEnd - *p.RollbackStart
+		m.RollbackDuration = &d
+	}
+}
+
 // SummarizeLoad counts ops by outcome; ran is how long the load ran, over
 // which Rate is taken (none when 0).
 func SummarizeLoad(ops []load.Op, ran time.Duration) LoadSummary {
