@@ -82,6 +82,30 @@ type Window struct {
 	// was stopped) before the window's end. Its figures cover less than a
 	// second and never count towards a trigger's duration.
 	Partial bool `json:"partial,omitempty"`
+	// Versions breaks the window down by the version each answer named
+	// (requests without one are left out): the traffic of a canary.
+	Versions map[string]VersionCounts `json:"versions,omitempty"`
+}
+
+// VersionCounts are the requests of a window that one version answered.
+type VersionCounts struct {
+	Count int `json:"count"`
+	// Failed counts the failed and indeterminate ones.
+	Failed int `json:"failed"`
+	// Status5xx counts the answers with a 5xx status.
+	Status5xx int `json:"status5xx"`
+}
+
+// Version returns the part of w that version answered, as a window of
+// its own: counts, error rate and 5xx class (no latencies).
+func (w Window) Version(version string) Window {
+	vc := w.Versions[version]
+	out := Window{Start: w.Start, Count: vc.Count, Failed: vc.Failed, Acknowledged: vc.Count - vc.Failed, Partial: w.Partial}
+	if vc.Count > 0 {
+		out.ErrorRate = float64(vc.Failed) / float64(vc.Count)
+		out.Classes = map[string]int{"5xx": vc.Status5xx}
+	}
+	return out
 }
 
 // Lag is how far the load generator fell behind its own schedule: the

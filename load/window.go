@@ -104,6 +104,20 @@ func (a *accumulator) add(op *Op) {
 		a.w.Classes = make(map[string]int, 2)
 	}
 	a.w.Classes[statusClass(op.Code)]++
+	if op.Version != "" {
+		if a.w.Versions == nil {
+			a.w.Versions = make(map[string]VersionCounts, 2)
+		}
+		vc := a.w.Versions[op.Version]
+		vc.Count++
+		if op.Outcome != Acknowledged {
+			vc.Failed++
+		}
+		if op.Code/100 == 5 {
+			vc.Status5xx++
+		}
+		a.w.Versions[op.Version] = vc
+	}
 	a.latencies = append(a.latencies, op.End-op.Start)
 }
 

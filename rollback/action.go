@@ -1,6 +1,10 @@
 package rollback
 
-import "time"
+import (
+	"time"
+
+	"github.com/faultdrill/faultdrill/deploy"
+)
 
 // ActionKind names a rollback action.
 type ActionKind string
@@ -110,6 +114,11 @@ type ActionSpec struct {
 	// service ran last) or a restore-snapshot starts the service at once
 	// the data is back (default: the one it ran).
 	Version string `yaml:"version,omitempty" json:"version,omitempty"`
+	// Strategy is how a redeploy-previous switches the service back:
+	// recreate (default), rolling or blue-green. A service in the middle
+	// of a canary is rolled back by shifting its traffic back to the
+	// stable version, whatever the strategy.
+	Strategy deploy.Strategy `yaml:"strategy,omitempty" json:"strategy,omitempty"`
 }
 
 // IsIdempotent reports whether the action is declared idempotent.

@@ -3,6 +3,8 @@ package rollback
 import (
 	"context"
 	"errors"
+
+	"github.com/faultdrill/faultdrill/deploy"
 )
 
 // ErrNoPrevious means a redeploy-previous action found no earlier version
@@ -23,6 +25,13 @@ type Releases interface {
 	// Deploy switches the service to the version and waits until it is
 	// healthy.
 	Deploy(ctx context.Context, service, version string) error
+}
+
+// StrategyDeployer is an Env that switches versions by a strategy other
+// than recreate; a redeploy-previous that names a strategy uses it.
+type StrategyDeployer interface {
+	// DeployWith switches the service to version by strategy.
+	DeployWith(ctx context.Context, service, version string, strategy deploy.Strategy) error
 }
 
 // Env is everything the actions need of the engine: Releases for

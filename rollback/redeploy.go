@@ -28,6 +28,9 @@ func (ex *executor) redeploy(ctx context.Context, i int, a ActionSpec, res *Acti
 		return nil
 	}
 	return ex.attempts(ctx, a, res, func(ctx context.Context, _ *Attempt) error {
+		if sd, ok := ex.env.(StrategyDeployer); ok && a.Strategy != "" {
+			return sd.DeployWith(ctx, a.Service, target, a.Strategy)
+		}
 		return ex.env.Deploy(ctx, a.Service, target)
 	})
 }

@@ -30,6 +30,11 @@ type Spec struct {
 	// runs or left in place until "after" it (default): a rollback under
 	// an active partition is the harder, truer test.
 	HealFaults string `yaml:"healFaults,omitempty" json:"healFaults,omitempty"`
+	// Scope names the services that roll back (a partial rollback): the
+	// default plan redeploys only these, and a plan's actions may only
+	// name these; the other services stay as they are. Empty: every
+	// service the timeline deployed.
+	Scope []string `yaml:"scope,omitempty" json:"scope,omitempty"`
 }
 
 // IsEnabled reports whether automatic rollback is on.
@@ -97,7 +102,15 @@ type TriggerSpec struct {
 	Probe *ProbeSpec `yaml:"probe,omitempty" json:"probe,omitempty"`
 	// At fires at this offset of the drill's clock: a planned rollback.
 	At *time.Duration `yaml:"at,omitempty" json:"at,omitempty"`
+	// Scope narrows a threshold to part of the traffic: "canary" computes
+	// the metric over the requests whose answer named the version of the
+	// canary in progress (from the version header), and holds no value
+	// while no canary runs. Empty: every request.
+	Scope string `yaml:"scope,omitempty" json:"scope,omitempty"`
 }
+
+// ScopeCanary is the Scope of a threshold over a canary's own traffic.
+const ScopeCanary = "canary"
 
 // TriggerKind says how a trigger is evaluated, and so who evaluates it:
 // the Watcher (threshold, composite), RunProbe (probe) or DueAt (at).

@@ -42,7 +42,13 @@ type Firing struct {
 type Watcher struct {
 	conds    []*cond
 	baseline *load.Window
+	canary   string
 }
+
+// SetCanary names the version of the canary in progress, whose traffic
+// the thresholds scoped to the canary watch; "" when none runs (they then
+// neither breach nor reset).
+func (w *Watcher) SetCanary(version string) { w.canary = version }
 
 // cond is the running state of one trigger or composite child.
 type cond struct {
@@ -104,7 +110,7 @@ func (w *Watcher) Observe(win load.Window) (Firing, bool) {
 		return Firing{}, false
 	}
 	for _, c := range w.conds {
-		c.observe(win, w.baseline)
+		c.observe(win, w.baseline, w.canary)
 	}
 	for _, c := range w.conds {
 		if f, ok := c.firing(); ok {
@@ -116,13 +122,19 @@ func (w *Watcher) Observe(win load.Window) (Firing, bool) {
 }
 
 // observe updates the streaks of c and its children with one window.
-func (c *cond) observe(win load.Window, baseline *load.Window) {
+func (c *cond) observe(win load.Window, baseline *load.Window, canary string) {
 	c.last = win.Start
 	if len(c.children) > 0 {
 		for _, child := range c.children {
-			child.observe(win, baseline)
+			child.observe(win, baseline, canary)
 		}
 		return
+	}
+	if c.spec.Scope == ScopeCanary {
+		if canary == "" {
+			return
+		}
+		win = win.Version(canary)
 	}
 	value, ok := MetricValue(c.spec.Metric, win)
 	if !ok {

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"github.com/faultdrill/faultdrill/deploy"
 	"github.com/faultdrill/faultdrill/httpapi"
 
 	"encoding"
@@ -169,6 +170,8 @@ func textForm(t reflect.Type) (what, how string) {
 		return "a rate", `write a positive whole number of requests per unit, such as "100/s", "600/m" or "5/250ms"`
 	case reflect.TypeFor[rollback.Threshold]():
 		return "a threshold", `write a percentage ("5%"), a fraction (0.05), a duration ("250ms"), a plain number (50) or a multiple of the baseline ("3x")`
+	case reflect.TypeFor[deploy.Weight]():
+		return "a weight", `write a percentage from 0% to 100%, such as "10%"`
 	case reflect.TypeFor[httpapi.Request]():
 		return "a request", `write "METHOD /path" (such as "GET /items/{id}"), or a mapping with method, path, headers and body`
 	}

@@ -81,7 +81,7 @@ verify: {health: {timeout: soon}}
 `)
 		Expect(lines).To(Equal([]string{
 			`s.yaml:15:35: rollback.triggers[0].above: "1y" is not a threshold; write a percentage ("5%"), a fraction (0.05), a duration ("250ms"), a plain number (50) or a multiple of the baseline ("3x")`,
-			`s.yaml:15:39: unknown field "windows"; valid fields here: name, metric, above, below, for, any, all, probe, at`,
+			`s.yaml:15:39: unknown field "windows"; valid fields here: name, metric, above, below, for, any, all, probe, at, scope`,
 			`s.yaml:16:28: verify.health.timeout: "soon" is not a duration; write a number with a unit (ms, s, m or h), such as "30s"`,
 		}))
 	})

@@ -6,6 +6,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"github.com/faultdrill/faultdrill/deploy"
 	"path"
 	"reflect"
 	"regexp"
@@ -303,6 +304,8 @@ func withEnum(s map[string]any, t reflect.Type) map[string]any {
 		s["enum"] = metrics()
 	case reflect.TypeFor[rollback.ActionKind]():
 		s["enum"] = actions()
+	case reflect.TypeFor[deploy.Strategy]():
+		s["enum"] = deploy.Strategies()
 	}
 	narrowText(s)
 	return s

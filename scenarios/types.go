@@ -3,6 +3,8 @@ package scenarios
 import (
 	"time"
 
+	"github.com/faultdrill/faultdrill/deploy"
+
 	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/rollback"
@@ -181,4 +183,7 @@ type Deploy struct {
 	Service string `yaml:"service" json:"service"`
 	// Version is the version to switch it to, one of its versions.
 	Version string `yaml:"version" json:"version"`
+	// Strategy, maxUnavailable, maxSurge and steps say how the switch is
+	// made (default recreate: stop, then start).
+	deploy.Spec `yaml:",inline" json:",inline"`
 }

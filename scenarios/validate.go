@@ -29,6 +29,7 @@ func validate(s *Scenario, file string, at positions) Problems {
 	v.setup()
 	facts := v.timeline()
 	v.rollback(facts)
+	v.deploys()
 	v.verify()
 	return v.out
 }

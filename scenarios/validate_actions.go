@@ -59,6 +59,7 @@ func actionParams() []actionParam {
 		{"database", []rollback.ActionKind{rollback.MigrateDown}, func(a rollback.ActionSpec) bool { return a.Database != "" }},
 		{"snapshot", []rollback.ActionKind{rollback.RestoreSnapshot}, func(a rollback.ActionSpec) bool { return a.Snapshot != "" }},
 		{"version", []rollback.ActionKind{rollback.Start, rollback.RestoreSnapshot}, func(a rollback.ActionSpec) bool { return a.Version != "" }},
+		{"strategy", []rollback.ActionKind{rollback.RedeployPrevious}, func(a rollback.ActionSpec) bool { return a.Strategy != "" }},
 	}
 }
 

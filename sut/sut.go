@@ -28,6 +28,10 @@ type ServiceSpec struct {
 	// DataDir gives the service a data directory that survives version
 	// switches.
 	DataDir bool `yaml:"dataDir,omitempty" json:"dataDir,omitempty"`
+	// Replicas is how many instances of the service run at once (default
+	// 1). A service with more than one, or deployed by a strategy other
+	// than recreate, is reached through a traffic front on its address.
+	Replicas int `yaml:"replicas,omitempty" json:"replicas,omitempty"`
 	// Initial is the version started when the drill begins.
 	Initial string `yaml:"initial" json:"initial"`
 	// Versions are the releases of the service, by name (e.g. v1, v2).

@@ -19,7 +19,7 @@ import (
 
 // packages are the folders, relative to the scenarios folder, whose types
 // a scenario is made of.
-var packages = []string{".", "../faults", "../load", "../rollback", "../sut", "../verify", "../httpapi"}
+var packages = []string{".", "../deploy", "../faults", "../load", "../rollback", "../sut", "../verify", "../httpapi"}
 
 func main() {
 	out := "schema_docs.go"
