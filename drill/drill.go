@@ -144,6 +144,7 @@ type run struct {
 	plan     []rollback.ActionSpec // the rollback plan that ran
 	restored *time.Duration        // when the snapshot a rollback restored was taken
 	deployMu sync.Mutex            // serialises version switches
+	canary   string                // the version of the latest canary, for triggers scoped to it
 }
 
 // newRun checks that the runtime the scenario asks for is there (once,

@@ -82,6 +82,7 @@ func (r *run) drive(ctx context.Context) error {
 			if done {
 				continue
 			}
+			watch.watcher.SetCanary(r.canaryVersion())
 			f, ok := watch.observe(w, r.onset())
 			switch {
 			case !ok:

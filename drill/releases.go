@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faultdrill/faultdrill/deploy"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/snapshot"
@@ -270,13 +271,46 @@ func sqliteFiles(dir string) ([]string, error) {
 }
 
 // switchVersion stops a service and starts it at another version on the
-// same address and data directory. A timeline deploy pushes the version on
-// the service's release stack; a rollback to the previous version pops it.
+// same address and data directory (recreate). A timeline deploy pushes the
+// version on the service's release stack; a rollback to the previous
+// version pops it.
 func (r *run) switchVersion(ctx context.Context, service, version, by string) error {
+	return r.switchWith(ctx, service, version, by, deploy.Spec{})
+}
+
+// DeployWith switches the service back by a strategy (a redeploy-previous
+// that names one).
+func (rel releases) DeployWith(ctx context.Context, service, version string, strategy deploy.Strategy) error {
+	return rel.r.switchWith(ctx, service, version, "rollback", deploy.Spec{Strategy: strategy})
+}
+
+// switchWith switches a service to version by the strategy of spec. A
+// service behind a front that is in the middle of a canary is switched
+// back to its stable version by shifting the traffic back, whatever the
+// strategy.
+func (r *run) switchWith(ctx context.Context, service, version, by string, spec deploy.Spec) error {
+	fl, ok := r.runtime.(*fleet)
+	if !ok || fl.fronted[service] == nil {
+		return r.recreate(ctx, service, version, by)
+	}
+	if _, stable, ok := fl.Canary(service); ok && stable == version {
+		return r.abortCanary(ctx, fl, service, version, by)
+	}
+	switch spec.Strategy.OrRecreate() {
+	case deploy.Canary:
+		return r.canaryDeploy(ctx, fl, service, version, by, spec.Steps)
+	case deploy.BlueGreen, deploy.Rolling:
+		return r.sideBySide(ctx, fl, service, version, by, spec)
+	}
+	return r.recreate(ctx, service, version, by)
+}
+
+// recreate stops the service and starts it at version.
+func (r *run) recreate(ctx context.Context, service, version, by string) error {
 	r.deployMu.Lock()
 	defer r.deployMu.Unlock()
 	from := releases{r}.Current(service)
-	d := reports.Deploy{Service: service, From: from, To: version, By: by, Start: r.journal.Now()}
+	d := reports.Deploy{Service: service, From: from, To: version, By: by, Start: r.journal.Now(), Strategy: string(deploy.Recreate)}
 	r.journal.Add("deploy.start", fmt.Sprintf("%s %s → %s (%s)", service, from, version, by),
 		map[string]any{"service": service, "from": from, "to": version, "by": by})
 
@@ -286,6 +320,7 @@ func (r *run) switchVersion(ctx context.Context, service, version, by string) er
 	}
 	d.End = r.journal.Now()
 	r.recordSwitch(d, err)
+	r.blastRadius(service, from, by, err)
 	if err != nil {
 		r.journal.Add("deploy.failed", fmt.Sprintf("%s %s: %v", service, version, err), startFailure(err))
 		return fmt.Errorf("deploy %s %s: %w", service, version, err)

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/front"
 	"github.com/faultdrill/faultdrill/rollback"
 	"github.com/faultdrill/faultdrill/scenarios"
 	"github.com/faultdrill/faultdrill/snapshot"
@@ -100,23 +101,56 @@ func (r *run) newRuntime(ctx context.Context) error {
 		s.Name = name
 		services[name] = s
 	}
+	fronted := map[string]int{}
+	for name, s := range services {
+		if scenarios.Fronted(r.sc, name) {
+			fronted[name] = scenarios.Replicas(s)
+		}
+	}
+	services = fleetServices(services, fronted)
+	var inner sutRuntime
 	if r.sc.System.Runtime == faults.RuntimeDocker {
 		rt, err := r.newDockerRuntime(ctx, services)
 		if err != nil {
 			return err
 		}
-		r.runtime = rt
+		inner = rt
+	} else {
+		p, err := sut.NewProcess(sut.ProcessOptions{
+			Services: services, BaseDir: r.sc.Dir, WorkDir: r.dir, Vars: r.vars(), OnEvent: r.sutEvent,
+			Redact: r.secrets.Redact,
+		})
+		if err != nil {
+			return fmt.Errorf("drill: %w", err)
+		}
+		inner = processRuntime{p}
+	}
+	if len(fronted) == 0 {
+		r.runtime = inner
 		return nil
 	}
-	p, err := sut.NewProcess(sut.ProcessOptions{
-		Services: services, BaseDir: r.sc.Dir, WorkDir: r.dir, Vars: r.vars(), OnEvent: r.sutEvent,
-		Redact: r.secrets.Redact,
-	})
+	fl, err := newFleet(inner, fronted, r.versionHeader())
 	if err != nil {
-		return fmt.Errorf("drill: %w", err)
+		_ = inner.Close(ctx)
+		return err
 	}
-	r.runtime = processRuntime{p}
+	r.runtime = fl
+	for name, n := range fronted {
+		r.journal.Add("front.ready", fmt.Sprintf("%s: %d replica(s) behind a front at %s", name, n, fl.fronted[name].front.Addr()),
+			map[string]any{"service": name, "replicas": n, "addr": fl.fronted[name].front.Addr()})
+	}
 	return nil
+}
+
+// versionHeader is the response header the load reads the serving
+// version from: the one the scenario names, else X-Version.
+func (r *run) versionHeader() string {
+	for _, st := range r.sc.Load.Streams {
+		if v := st.Response.Version; v != nil && v.Header != "" {
+			return v.Header
+		}
+	}
+	return front.DefaultVersionHeader
 }
 
 // startFaults starts the toxiproxy that every link goes through: the one

@@ -118,7 +118,7 @@ func (r *run) doStep(ctx context.Context, i int, step scenarios.Step) (effect ti
 		r.markOnset()
 		// The triggers see a failed deploy's effect; the step fails the
 		// drill unless it is optional: the system refused the release.
-		return 0, reports.CauseSystem, "", r.switchVersion(ctx, step.Deploy.Service, step.Deploy.Version, "timeline")
+		return 0, reports.CauseSystem, "", r.switchWith(ctx, step.Deploy.Service, step.Deploy.Version, "timeline", step.Deploy.Spec)
 	case step.Inject != nil:
 		err := r.inject(ctx, *step.Inject)
 		return r.journal.Now(), reports.CauseHarness, "", err

@@ -53,9 +53,12 @@ type Report struct {
 	// Actions are the rollback plan's actions, each with how it ended.
 	Actions []rollback.ActionResult `json:"actions,omitempty"`
 	Deploys []Deploy                `json:"deploys,omitempty"`
-	Faults  []Fault                 `json:"faults,omitempty"`
-	Load    LoadSummary             `json:"load"`
-	Windows []load.Window           `json:"windows,omitempty"`
+	// BlastRadius is, per service behind a traffic front that rolled
+	// back, what the version rolled back from served before it was.
+	BlastRadius []BlastRadius `json:"blastRadius,omitempty"`
+	Faults      []Fault       `json:"faults,omitempty"`
+	Load        LoadSummary   `json:"load"`
+	Windows     []load.Window `json:"windows,omitempty"`
 	// Baseline aggregates the load windows before the fault onset.
 	Baseline *load.Window `json:"baseline,omitempty"`
 	// Harness is how well faultdrill itself held the drill.
@@ -236,6 +239,44 @@ type Deploy struct {
 	Start   time.Duration `json:"start"`
 	End     time.Duration `json:"end"`
 	Error   string        `json:"error,omitempty"`
+	// Strategy is how the switch was made: recreate, rolling, blue-green,
+	// canary, or canary-abort (a canary's traffic shifted back, nothing
+	// restarted).
+	Strategy string `json:"strategy,omitempty"`
+	// Phases are the switch's timings, for strategies that run versions
+	// side by side.
+	Phases *SwitchPhases `json:"phases,omitempty"`
+}
+
+// SwitchPhases are the timings of one switch behind a traffic front.
+type SwitchPhases struct {
+	// StartNew is the start of the new instances until they are healthy.
+	StartNew time.Duration `json:"startNew"`
+	// Switch is the change of the front's pool (or weights).
+	Switch time.Duration `json:"switch"`
+	// StopOld is the stop of the instances that no longer serve.
+	StopOld time.Duration `json:"stopOld"`
+}
+
+// BlastRadius is what a bad version of one service served before it was
+// rolled back, as the service's traffic front counted it.
+type BlastRadius struct {
+	Service string `json:"service"`
+	// Version is the version rolled back from.
+	Version string `json:"version"`
+	// Requests and Writes are the requests (and the non-GET/HEAD ones
+	// among them) the version answered; Errors those it answered 5xx.
+	Requests int64 `json:"requests"`
+	Writes   int64 `json:"writes"`
+	Errors   int64 `json:"errors"`
+	// TotalRequests and TotalWrites are what the front answered, every
+	// version together, by the end of the rollback.
+	TotalRequests int64 `json:"totalRequests"`
+	TotalWrites   int64 `json:"totalWrites"`
+	// RequestShare and WriteShare are Requests/TotalRequests and
+	// Writes/TotalWrites (0 when the total is 0).
+	RequestShare float64 `json:"requestShare"`
+	WriteShare   float64 `json:"writeShare"`
 }
 
 // Fault is one injected fault and when it was active.

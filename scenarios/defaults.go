@@ -3,6 +3,7 @@ package scenarios
 import (
 	"cmp"
 	"fmt"
+	"github.com/faultdrill/faultdrill/deploy"
 	"slices"
 	"strconv"
 	"time"
@@ -189,7 +190,16 @@ func stepTimeout(st Step, services map[string]sut.ServiceSpec) time.Duration {
 	}
 	switch {
 	case st.Deploy != nil:
-		return switchOf(st.Deploy.Service) + stepGrace
+		// A rolling deploy switches batch after batch; a canary also
+		// holds each of its weights for its pause.
+		d := switchOf(st.Deploy.Service)
+		if st.Deploy.Strategy == deploy.Rolling {
+			d *= time.Duration(Replicas(services[st.Deploy.Service]))
+		}
+		for _, c := range st.Deploy.Steps {
+			d += c.Pause
+		}
+		return d + stepGrace
 	case st.Snapshot != nil:
 		return switchOf(st.Snapshot.Service) + time.Minute + stepGrace
 	case st.Inject != nil && st.Inject.OnService():
