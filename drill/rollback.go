@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/faultdrill/faultdrill/rollback"
@@ -98,7 +97,7 @@ func (r *run) rollbackPlan() ([]rollback.ActionSpec, error) {
 	r.mu.Lock()
 	plan := r.sc.Rollback.Plan
 	if len(plan) == 0 {
-		plan = rollback.DefaultPlan(inScope(r.deployed, r.sc.Rollback.Scope))
+		plan = rollback.DefaultPlan(r.sc.Rollback.InScope(r.deployed))
 	}
 	r.mu.Unlock()
 	expanded := make([]rollback.ActionSpec, len(plan))
@@ -180,19 +179,4 @@ func errSuffix(e string) string {
 		return ""
 	}
 	return " — " + e
-}
-
-// inScope keeps the services a partial rollback names (all of them when
-// scope is empty), in order.
-func inScope(services, scope []string) []string {
-	if len(scope) == 0 {
-		return services
-	}
-	var out []string
-	for _, s := range services {
-		if slices.Contains(scope, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -7,6 +7,7 @@
 package rollback
 
 import (
+	"slices"
 	"time"
 )
 
@@ -35,6 +36,21 @@ type Spec struct {
 	// name these; the other services stay as they are. Empty: every
 	// service the timeline deployed.
 	Scope []string `yaml:"scope,omitempty" json:"scope,omitempty"`
+}
+
+// InScope keeps, in order, the services a partial rollback names (all of
+// them when Scope is empty).
+func (s Spec) InScope(services []string) []string {
+	if len(s.Scope) == 0 {
+		return services
+	}
+	var out []string
+	for _, name := range services {
+		if slices.Contains(s.Scope, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // IsEnabled reports whether automatic rollback is on.

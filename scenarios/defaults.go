@@ -231,7 +231,7 @@ func rollbackDefaults(r *rollback.Spec, s *Scenario) {
 		triggerDefaults(&r.Triggers[i], s.Load.Target)
 	}
 	if len(r.Plan) == 0 && len(r.Triggers) > 0 {
-		r.Plan = rollback.DefaultPlan(deployedServices(s))
+		r.Plan = rollback.DefaultPlan(r.InScope(deployedServices(s)))
 	}
 	for i := range r.Plan {
 		actionDefaults(&r.Plan[i])

@@ -202,7 +202,7 @@ func writeRollbackPlan(w io.Writer, sc *scenarios.Scenario) {
 				deployed = append(deployed, st.Deploy.Service)
 			}
 		}
-		actions = rollback.DefaultPlan(deployed)
+		actions = rollback.DefaultPlan(rb.InScope(deployed))
 		fmt.Fprintln(w, "  plan (default: undo the timeline's deploys in reverse order):")
 	} else {
 		fmt.Fprintln(w, "  plan:")

@@ -1,0 +1,84 @@
+package drill_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/faultdrill/faultdrill/drill"
+	"github.com/faultdrill/faultdrill/reports"
+)
+
+// deploysBy returns the report's switches made by "by".
+func deploysBy(rep *reports.Report, by string) []reports.Deploy {
+	var out []reports.Deploy
+	for _, d := range rep.Deploys {
+		if d.By == by {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+var _ = Describe("deploy strategies behind a traffic front, from the bundled examples", func() {
+	It("catches a bad canary on its own traffic and rolls it back by a weight shift: no restart, a blast radius above 0 and below the total", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-canary.yaml"), drill.Options{})
+		Expect(rep.Outcome.Passed).To(BeTrue(), "%v", rep.Outcome.Reasons)
+		Expect(rep.Trigger).NotTo(BeNil())
+		Expect(rep.Trigger.Trigger).To(Equal("error_rate above 10%"))
+
+		Expect(deploysBy(rep, "timeline")).To(HaveLen(1))
+		Expect(deploysBy(rep, "timeline")[0].Strategy).To(Equal("canary"))
+		back := deploysBy(rep, "rollback")
+		Expect(back).To(HaveLen(1))
+		Expect(back[0].Strategy).To(Equal("canary-abort"))
+		Expect(back[0].Phases).NotTo(BeNil())
+		Expect(back[0].Phases.StartNew).To(BeZero(), "the rollback started nothing: v1 never stopped")
+
+		Expect(rep.BlastRadius).To(HaveLen(1))
+		b := rep.BlastRadius[0]
+		Expect(b.Service).To(Equal("api"))
+		Expect(b.Version).To(Equal("v2"))
+		Expect(b.Requests).To(BeNumerically(">", 0))
+		Expect(b.Requests).To(BeNumerically("<", b.TotalRequests))
+		Expect(b.Writes).To(Equal(b.Requests), "every request of the drill is a write")
+		Expect(b.Errors).To(BeNumerically(">", 0))
+		Expect(b.RequestShare).To(BeNumerically("<", 0.5), "caught at the 10% step, before 50%")
+		Expect(journalHas(rep, "canary.ended")).To(BeTrue())
+		Expect(journalHas(rep, "canary.promoted")).To(BeFalse())
+	})
+
+	DescribeTable("switches a good release under load with 0 failed requests",
+		func(ctx SpecContext, edits ...string) {
+			rep := runScenario(ctx, example("ledger-blue-green.yaml", edits...), drill.Options{})
+			Expect(rep.Outcome.Passed).To(BeTrue(), "%v", rep.Outcome.Reasons)
+			Expect(rep.Load.Failed + rep.Load.Indeterminate).To(BeZero())
+			Expect(rep.Load.Acknowledged).To(BeNumerically(">", 1000))
+			Expect(rep.Trigger).To(BeNil())
+			d := deploysBy(rep, "timeline")
+			Expect(d).To(HaveLen(1))
+			Expect(d[0].Phases).NotTo(BeNil())
+			Expect(d[0].Phases.StartNew).To(BeNumerically(">", 0))
+			Expect(d[0].Phases.StopOld).To(BeNumerically(">", 0))
+		},
+		Entry("blue-green"),
+		Entry("rolling, one surge replica at a time", "strategy: blue-green}", "strategy: rolling, maxSurge: 1, maxUnavailable: 0}"),
+	)
+
+	It("rolls back only the services of rollback.scope", func(ctx SpecContext) {
+		sc := example("ledger-canary.yaml",
+			"    - {weight: 10%, pause: 4s}\n        - {weight: 50%, pause: 4s}", "    - {weight: 10%, pause: 4s}",
+			"timeline:\n", "timeline:\n  - at: 1s\n    deploy: {service: store, version: v2}\n",
+			`          command: ["${ledger}", "store", "--listen", "${addr}", "--data", "${data_dir}", "--version", "v1"]`,
+			`          command: ["${ledger}", "store", "--listen", "${addr}", "--data", "${data_dir}", "--version", "v1"]
+        v2:
+          command: ["${ledger}", "store", "--listen", "${addr}", "--data", "${data_dir}", "--version", "v2"]`)
+		rep := runScenario(ctx, sc, drill.Options{})
+		Expect(rep.Trigger).NotTo(BeNil())
+		var got []string
+		for _, a := range rep.Actions {
+			got = append(got, string(a.Action)+" "+a.Service)
+		}
+		Expect(got).To(Equal([]string{"redeploy-previous api"}), "the store stays at v2")
+		Expect(deploysBy(rep, "rollback")).To(HaveLen(1))
+	})
+})
