@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faultdrill/faultdrill/deploy"
 	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/faults"
 	"github.com/faultdrill/faultdrill/internal/term"
@@ -63,6 +64,9 @@ func writePlan(w io.Writer, sc *scenarios.Scenario) {
 				name, s.Initial, health, s.StartTimeout, s.StopGrace, s.DataDir)
 			if len(s.Ports) > 0 {
 				fmt.Fprintf(w, "    ports    %s (the first is ${addr})\n", strings.Join(s.Ports, ", "))
+			}
+			if scenarios.Fronted(sc, name) {
+				fmt.Fprintf(w, "    front    %d replica(s), each on its own port, behind a traffic front on ${addr}\n", scenarios.Replicas(s))
 			}
 			for _, v := range sortedKeys(s.Versions) {
 				fmt.Fprintf(w, "    %-8s %s\n", v, strings.Join(s.Versions[v].Command, " "))
@@ -185,7 +189,14 @@ func writeRollbackPlan(w io.Writer, sc *scenarios.Scenario) {
 	rb := sc.Rollback
 	fmt.Fprintf(w, "\nrollback (enabled %t):\n", rb.IsEnabled())
 	for _, t := range rb.Triggers {
-		fmt.Fprintf(w, "  trigger %q held for %s\n", rollback.TriggerName(t), t.For)
+		scope := ""
+		if t.Scope != "" {
+			scope = ", over the " + t.Scope + "'s own traffic"
+		}
+		fmt.Fprintf(w, "  trigger %q held for %s%s\n", rollback.TriggerName(t), t.For, scope)
+	}
+	if len(rb.Scope) > 0 {
+		fmt.Fprintf(w, "  scope: only %s roll(s) back; the other services stay as they are\n", strings.Join(rb.Scope, ", "))
 	}
 	if a := rb.Approval; a != nil {
 		timeout := a.Timeout
@@ -228,6 +239,9 @@ func describeAction(a rollback.ActionSpec) string {
 	if a.Version != "" {
 		d += " at " + a.Version
 	}
+	if a.Strategy != "" {
+		d += " by " + string(a.Strategy)
+	}
 	switch {
 	case a.URL != "":
 		d += " " + strings.TrimSpace(a.Method+" "+a.URL)
@@ -257,7 +271,7 @@ func describeAction(a rollback.ActionSpec) string {
 func describeStep(st scenarios.Step) string {
 	switch {
 	case st.Deploy != nil:
-		return fmt.Sprintf("deploy %s %s", st.Deploy.Service, st.Deploy.Version)
+		return describeDeploy(*st.Deploy)
 	case st.Inject != nil:
 		f := st.Inject
 		d := fmt.Sprintf("inject %s %s on %s (%s, toxicity %g", f.Name, f.Kind, f.Link, f.Direction, f.Toxicity)
@@ -305,4 +319,24 @@ func describePartition(p faults.PartitionSpec) string {
 		d += ", healed after " + p.Duration.String()
 	}
 	return d + ")"
+}
+
+// describeDeploy says how a deploy step switches its service.
+func describeDeploy(d scenarios.Deploy) string {
+	s := fmt.Sprintf("deploy %s %s", d.Service, d.Version)
+	switch d.Strategy {
+	case "", deploy.Recreate:
+		return s
+	case deploy.Rolling:
+		// Validation keeps both within the service's replicas: no clipping.
+		unavailable, surge := d.Batch(scenarios.MaxReplicas)
+		return fmt.Sprintf("%s by rolling (maxUnavailable %d, maxSurge %d)", s, unavailable, surge)
+	case deploy.Canary:
+		var steps []string
+		for _, st := range d.Steps {
+			steps = append(steps, fmt.Sprintf("%s for %s", st.Weight, st.Pause))
+		}
+		return fmt.Sprintf("%s by canary (%s, then all)", s, strings.Join(steps, ", "))
+	}
+	return s + " by " + string(d.Strategy)
 }
