@@ -36,7 +36,7 @@ var _ = Describe("the bundled examples", func() {
 	It("load clean from the embedded file system", func() {
 		names, err := examples.Names()
 		Expect(err).NotTo(HaveOccurred())
-		Expect(names).To(ConsistOf("ledger-approval.yaml", "ledger-bad-release.yaml", "ledger-flag-rollback.yaml",
+		Expect(names).To(ConsistOf("ledger-approval.yaml", "ledger-bad-release.yaml", "ledger-blue-green.yaml", "ledger-canary.yaml", "ledger-flag-rollback.yaml",
 			"ledger-good-release.yaml", "ledger-kv.yaml", "ledger-migration-restore.yaml", "ledger-partition.yaml",
 			"seaweedfs-partition.yaml", "seaweedfs-upgrade.yaml"))
 		for _, name := range names {
