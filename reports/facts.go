@@ -37,7 +37,7 @@ func phaseFacts(r *Report) []fact {
 // measureFacts lists the drill's measures against their objectives. A
 // measure that was not taken says so and why: never a zero.
 func measureFacts(r *Report) []fact {
-	return []fact{
+	fs := []fact{
 		{"detection time", detectionText(r)},
 		{"rollback duration", rollbackText(r)},
 		{"RTO", rtoText(r)},
@@ -45,6 +45,16 @@ func measureFacts(r *Report) []fact {
 		{"load", loadText(r)},
 		{"load generator", lagText(r)},
 	}
+	for _, b := range r.BlastRadius {
+		fs = append(fs, fact{"blast radius", blastText(b)})
+	}
+	return fs
+}
+
+// blastText says what a bad version served before its rollback.
+func blastText(b BlastRadius) string {
+	return fmt.Sprintf("%s %s served %d of %d requests (%.1f%%) and %d of %d writes (%.1f%%) before its rollback; %d answered 5xx",
+		b.Service, b.Version, b.Requests, b.TotalRequests, b.RequestShare*100, b.Writes, b.TotalWrites, b.WriteShare*100, b.Errors)
 }
 
 func detectionText(r *Report) string {

@@ -142,6 +142,15 @@ func junitProperties(r *Report) []junitProperty {
 	for i, w := range r.Outcome.Warnings {
 		props = append(props, junitProperty{fmt.Sprintf("warning.%d", i+1), w})
 	}
+	for _, b := range r.BlastRadius {
+		key := "blastRadius." + b.Service
+		props = append(props,
+			junitProperty{key + ".version", b.Version},
+			junitProperty{key + ".requests", strconv.FormatInt(b.Requests, 10)},
+			junitProperty{key + ".requestShare", strconv.FormatFloat(b.RequestShare, 'f', 4, 64)},
+			junitProperty{key + ".writes", strconv.FormatInt(b.Writes, 10)},
+			junitProperty{key + ".writeShare", strconv.FormatFloat(b.WriteShare, 'f', 4, 64)})
+	}
 	return props
 }
 

@@ -79,7 +79,11 @@ type event struct {
 func timeline(r *Report) []event {
 	var evs []event
 	for _, d := range r.Deploys {
-		what := fmt.Sprintf("deploy %s %s → %s (%s)", d.Service, orDash(d.From), d.To, d.By)
+		how := d.By
+		if d.Strategy != "" && d.Strategy != "recreate" {
+			how += ", " + d.Strategy
+		}
+		what := fmt.Sprintf("deploy %s %s → %s (%s)", d.Service, orDash(d.From), d.To, how)
 		if d.Error != "" {
 			what += " — failed: " + d.Error
 		}
