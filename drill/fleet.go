@@ -60,6 +60,10 @@ type Phases struct {
 	StopOld time.Duration
 }
 
+// drainTimeout bounds the wait for requests in flight to instances a
+// switch took out of the pool, before they stop.
+const drainTimeout = 5 * time.Second
+
 // slotName names replica slot i of service.
 func slotName(service string, i int) string { return service + "." + strconv.Itoa(i) }
 
@@ -265,8 +269,18 @@ func (f *fleet) startSet(ctx context.Context, fs *fleetService, version string, 
 	return free, nil
 }
 
-// stopSlots stops the instances in slots, at once.
+// stopSlots drains the instances in slots (out of the front's pool
+// already), then stops them, at once.
 func (f *fleet) stopSlots(ctx context.Context, fs *fleetService, slots []int) error {
+	var addrs []string
+	for _, i := range slots {
+		if addr, err := f.sutRuntime.Addr(fs.slots[i]); err == nil {
+			addrs = append(addrs, addr)
+		}
+	}
+	drainCtx, cancel := context.WithTimeout(ctx, drainTimeout)
+	_ = fs.front.Drain(drainCtx, addrs) // past the bound, stop them anyway
+	cancel()
 	errs := make([]error, len(slots))
 	var wg sync.WaitGroup
 	for k, i := range slots {

@@ -115,6 +115,7 @@ type backend struct {
 	version      string
 	proxy        *httputil.ReverseProxy
 	ejectedUntil atomic.Int64 // unix nanoseconds
+	inflight     atomic.Int64
 }
 
 // New starts a front with an empty pool: it answers 502 until Set gives it
@@ -215,6 +216,44 @@ func (f *Front) backendLocked(b Backend, version string) *backend {
 	return be
 }
 
+// drainGrace covers a request that picked an instance just before a
+// switch and has not yet counted itself in flight.
+const drainGrace = 20 * time.Millisecond
+
+// Drain waits until no request is in flight to the instances at addrs
+// (ones a switch took out of the pool), then closes the front's idle
+// connections, so that stopping those instances fails no request: none
+// is sent to them, and none meets a connection they close. It gives up
+// when ctx ends.
+func (f *Front) Drain(ctx context.Context, addrs []string) error {
+	f.mu.Lock()
+	var gone []*backend
+	for _, be := range f.proxies {
+		if slices.Contains(addrs, be.Addr) {
+			gone = append(gone, be)
+		}
+	}
+	f.mu.Unlock()
+	t := time.NewTimer(drainGrace)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("front: drain: %w", ctx.Err())
+		case <-t.C:
+		}
+		busy := false
+		for _, be := range gone {
+			busy = busy || be.inflight.Load() > 0
+		}
+		if !busy {
+			f.transport.CloseIdleConnections()
+			return nil
+		}
+		t.Reset(5 * time.Millisecond)
+	}
+}
+
 // Counts returns the requests each version served so far.
 func (f *Front) Counts() map[string]Counts {
 	f.mu.Lock()
@@ -300,7 +339,9 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			req.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		rec := &recorder{ResponseWriter: w}
+		be.inflight.Add(1)
 		be.proxy.ServeHTTP(rec, req)
+		be.inflight.Add(-1)
 		if at.err == nil {
 			f.count(be.version, rec.status, write)
 			return

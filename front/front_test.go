@@ -171,3 +171,32 @@ var _ = Describe("Front", func() {
 		Expect(f.Counts()["v1"].Requests).To(BeNumerically(">", 0))
 	})
 })
+
+var _ = Describe("Drain", func() {
+	It("waits for the requests in flight to an instance taken out of the pool", func() {
+		release := make(chan struct{})
+		slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			<-release
+			w.Header().Set("X-Version", "v1")
+		}))
+		DeferCleanup(slow.Close)
+		f := newFront()
+		f.Set([]front.Group{{Version: "v1", Weight: 100, Backends: []front.Backend{{ID: "s", Addr: addr(slow)}}}})
+		answered := make(chan int, 1)
+		go func() {
+			defer GinkgoRecover()
+			resp, err := http.Get("http://" + f.Addr() + "/")
+			Expect(err).NotTo(HaveOccurred())
+			resp.Body.Close()
+			answered <- resp.StatusCode
+		}()
+		time.Sleep(100 * time.Millisecond) // the request is at the instance
+		f.Set(nil)
+		drained := make(chan error, 1)
+		go func() { drained <- f.Drain(context.Background(), []string{addr(slow)}) }()
+		Consistently(drained, 200*time.Millisecond).ShouldNot(Receive(), "a request is still in flight")
+		close(release)
+		Eventually(drained, 2*time.Second).Should(Receive(BeNil()))
+		Eventually(answered).Should(Receive(Equal(http.StatusOK)))
+	})
+})
