@@ -1,6 +1,9 @@
 package drill_test
 
 import (
+	"fmt"
+	"strings"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -80,5 +83,31 @@ var _ = Describe("deploy strategies behind a traffic front, from the bundled exa
 		}
 		Expect(got).To(Equal([]string{"redeploy-previous api"}), "the store stays at v2")
 		Expect(deploysBy(rep, "rollback")).To(HaveLen(1))
+	})
+
+	It("runs replicas as processes of their own, and a kill of one of them fails only what was in flight: the front ejects it", func(ctx SpecContext) {
+		sc := example("ledger-blue-green.yaml",
+			"replicas: 2", "replicas: 3",
+			"  - at: 5s\n    deploy: {service: api, version: v2, strategy: blue-green}",
+			"  - at: 3s\n    inject: {name: one-down, kind: kill, service: api, replicas: \"1\"}\n  - at: 7s\n    heal: one-down")
+		rep := runScenario(ctx, sc, drill.Options{})
+		// The requests at the killed instance when SIGKILL hit fail; every
+		// later one goes to the 2 others (without ejection, a third of the
+		// 4 s of load at 100/s, some 130 requests, would fail).
+		Expect(rep.Load.Failed+rep.Load.Indeterminate).To(BeNumerically("<=", 5), "failed %d, indeterminate %d", rep.Load.Failed, rep.Load.Indeterminate)
+		journal := journalEntries(rep.Drill.Dir)
+		pids := map[string]bool{}
+		killed := 0
+		for _, e := range journal {
+			if e.Kind == "sut.started" && strings.HasPrefix(e.Msg, "api.") {
+				pids[fmt.Sprint(e.Fields["pid"])] = true
+			}
+			if e.Kind == "sut.killed" || (e.Kind == "sut.exited" && strings.HasPrefix(e.Msg, "api.")) {
+				killed++
+			}
+		}
+		Expect(len(pids)).To(BeNumerically(">=", 4), "3 replicas, and the killed one started again by the heal")
+		Expect(killed).To(BeNumerically(">=", 1), "a replica was killed")
+		Expect(journalHas(rep, "fault.heal")).To(BeTrue())
 	})
 })

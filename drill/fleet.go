@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -503,17 +504,27 @@ type fleetFaults struct {
 	inner faults.ProcessTarget
 }
 
-// targets are the inner names a fault on service reaches.
-func (ff fleetFaults) targets(service string) []string {
+// targets are the inner names a fault on target reaches: every running
+// instance of a fronted service, or the first ones its replica selection
+// ("api#1", "api#50%") takes.
+func (ff fleetFaults) targets(target string) []string {
+	service, sel, narrowed := strings.Cut(target, faults.ReplicaSep)
 	fs, ok := ff.f.service(service)
 	if !ok {
-		return []string{service}
+		return []string{target}
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	var out []string
 	for _, i := range busy(fs) {
 		out = append(out, fs.slots[i])
+	}
+	if narrowed {
+		n, err := faults.PickReplicas(sel, len(out))
+		if err != nil {
+			return nil
+		}
+		out = out[:n]
 	}
 	return out
 }

@@ -6,7 +6,7 @@ package faults
 func killKind() kind {
 	return kind{
 		name: Kill, onService: true,
-		params: []string{"restart"},
+		params: []string{"restart", "replicas"},
 		check:  func(Spec, reporter) {},
 	}
 }

@@ -5,7 +5,7 @@ package faults
 // ledger so that a cleanup after a crash can resume it.
 func pauseKind() kind {
 	return kind{
-		name: Pause, onService: true,
+		name: Pause, onService: true, params: []string{"replicas"},
 		check: func(Spec, reporter) {},
 	}
 }

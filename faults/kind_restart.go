@@ -4,7 +4,7 @@ package faults
 // (ProcessTarget.Restart). It is instant: nothing is left to heal.
 func restartKind() kind {
 	return kind{
-		name: Restart, onService: true,
+		name: Restart, onService: true, params: []string{"replicas"},
 		check: func(Spec, reporter) {},
 	}
 }

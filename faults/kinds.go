@@ -77,6 +77,7 @@ func params() []param {
 		{"sizeVariation", func(s Spec) bool { return s.SizeVariation != 0 }},
 		{"bytes", func(s Spec) bool { return s.Bytes != 0 }},
 		{"restart", func(s Spec) bool { return s.Restart }},
+		{"replicas", func(s Spec) bool { return s.Replicas != "" }},
 	}
 }
 

@@ -3,6 +3,9 @@ package faults
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 )
 
 // ProcessTarget applies process faults to the services of the system under
@@ -46,15 +49,15 @@ func (c *Controller) applyProcess(ctx context.Context, s Spec) (*ProcessGroup, e
 	var err error
 	switch s.Kind {
 	case Pause:
-		g, perr := c.procs.Pause(ctx, s.Service)
+		g, perr := c.procs.Pause(ctx, s.ProcessTarget())
 		if perr != nil {
 			return nil, fmt.Errorf("faults: pause %s: %w", s.Service, perr)
 		}
 		return &g, nil
 	case Kill:
-		err = c.procs.Kill(ctx, s.Service, s.Restart)
+		err = c.procs.Kill(ctx, s.ProcessTarget(), s.Restart)
 	case Restart:
-		err = c.procs.Restart(ctx, s.Service)
+		err = c.procs.Restart(ctx, s.ProcessTarget())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("faults: %s %s: %w", s.Kind, s.Service, err)
@@ -70,12 +73,43 @@ func (c *Controller) revertProcess(ctx context.Context, s Spec) error {
 	}
 	var err error
 	if s.Kind == Pause {
-		err = c.procs.Resume(ctx, s.Service)
+		err = c.procs.Resume(ctx, s.ProcessTarget())
 	} else {
-		err = c.procs.Restart(ctx, s.Service)
+		err = c.procs.Restart(ctx, s.ProcessTarget())
 	}
 	if err != nil {
 		return fmt.Errorf("faults: heal %s: %w", s.Name, err)
 	}
 	return nil
+}
+
+// ReplicaSep separates a service from its replica selection in the name a
+// ProcessTarget receives: "api#1", "api#50%".
+const ReplicaSep = "#"
+
+// ProcessTarget is the name a ProcessTarget receives for the spec: the
+// service, followed by ReplicaSep and Replicas when the fault narrows to
+// some of its instances.
+func (s Spec) ProcessTarget() string {
+	if s.Replicas == "" {
+		return s.Service
+	}
+	return s.Service + ReplicaSep + s.Replicas
+}
+
+// PickReplicas reads a Replicas selection ("2", "50%") and returns how
+// many of running instances it takes: at least 1, at most running.
+func PickReplicas(sel string, running int) (int, error) {
+	if pct, ok := strings.CutSuffix(sel, "%"); ok {
+		v, err := strconv.ParseFloat(pct, 64)
+		if err != nil || v <= 0 || v > 100 {
+			return 0, fmt.Errorf("replicas %q: want a share above 0%% and at most 100%%, such as 50%%", sel)
+		}
+		return min(max(int(math.Ceil(v/100*float64(running))), 1), running), nil
+	}
+	n, err := strconv.Atoi(sel)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("replicas %q: want a count of instances of at least 1, such as 1, or a share such as 50%%", sel)
+	}
+	return min(n, running), nil
 }

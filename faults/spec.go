@@ -100,6 +100,10 @@ type Spec struct {
 	Bytes int64 `yaml:"bytes,omitempty" json:"bytes,omitempty"`
 	// Restart (kill) starts the killed service again at once.
 	Restart bool `yaml:"restart,omitempty" json:"restart,omitempty"`
+	// Replicas narrows a process fault on a service with several
+	// instances to some of them: a count ("1") or a share ("50%", rounded
+	// up) of those running; empty: all of them.
+	Replicas string `yaml:"replicas,omitempty" json:"replicas,omitempty"`
 
 	// Duration heals the fault automatically after it; 0 waits for a heal
 	// step or the end of the drill. Instant faults (see Instant) take none.

@@ -103,6 +103,12 @@ rollback:
 			`s.yaml:27:31: rollback.plan[0].service: store is outside rollback.scope (api, apu, api): a partial rollback leaves it as it is; add it to scope or remove the action`,
 			`s.yaml:28:59: rollback.plan[1].strategy: a rollback cannot be a canary: a canary in progress is rolled back by shifting its traffic back; use one of: recreate, rolling, blue-green`,
 		}),
+		Entry("a fault on some replicas of a service that runs one, and a share out of range", twoTier+`  - inject: {kind: kill, service: api, replicas: "1"}
+  - inject: {kind: pause, service: store, replicas: 150%}
+`, []string{
+			`s.yaml:24:50: timeline[1].inject.replicas: service "api" runs one instance; set replicas: 2 or more on it, or remove replicas from the fault`,
+			`s.yaml:25:53: timeline[2].inject.replicas: replicas "150%": want a share above 0% and at most 100%, such as 50%`,
+		}),
 		Entry("a strategy on an action that does not switch versions", twoTier+`rollback:
   plan:
     - {action: stop, service: api, strategy: rolling}

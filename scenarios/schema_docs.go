@@ -145,6 +145,7 @@ var fieldDocs = map[string]string{
 	"faults.Spec.Name":                                "Name identifies this fault in the journal and in heal steps; it defaults to \"KIND@LINK\" (or \"KIND@SERVICE\" for process faults).",
 	"faults.Spec.Partition":                           "Partition is the name of the partition this fault is part of, set by InjectPartition; Heal of that name heals the whole partition.",
 	"faults.Spec.Rate":                                "Rate (bandwidth) in KB/s, 1 KB = 1000 bytes.",
+	"faults.Spec.Replicas":                            "Replicas narrows a process fault on a service with several instances to some of them: a count (\"1\") or a share (\"50%\", rounded up) of those running; empty: all of them.",
 	"faults.Spec.Restart":                             "Restart (kill) starts the killed service again at once.",
 	"faults.Spec.Service":                             "Service is the service a process fault (pause, kill, restart) applies to.",
 	"faults.Spec.SizeVariation":                       "AverageSize and SizeVariation (slicer): slice sizes in bytes; SizeVariation must be smaller than AverageSize.",

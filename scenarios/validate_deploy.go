@@ -68,6 +68,11 @@ func (v *validator) deploys() {
 	for i, t := range v.s.Rollback.Triggers {
 		v.triggerScope(pathOf("rollback", "triggers").index(i), t, canaries)
 	}
+	for i, st := range v.s.Timeline {
+		if st.Inject != nil && st.Inject.Replicas != "" {
+			v.faultReplicas(pathOf("timeline").index(i).key("inject"), *st.Inject)
+		}
+	}
 	v.rollbackScope()
 }
 
@@ -236,5 +241,21 @@ func (v *validator) rollbackScope() {
 		if a.Service != "" && !slices.Contains(scope, a.Service) && slices.Contains(services, a.Service) {
 			v.addf(pathOf("rollback", "plan").index(i).key("service"), "%s is outside rollback.scope (%s): a partial rollback leaves it as it is; add it to scope or remove the action", a.Service, strings.Join(scope, ", "))
 		}
+	}
+}
+
+// faultReplicas checks the replica selection of a process fault: a count
+// or share, on a service with several instances.
+func (v *validator) faultReplicas(p fieldPath, f faults.Spec) {
+	svc, ok := v.s.System.Services[f.Service]
+	if !ok || !f.OnService() {
+		return
+	}
+	if _, err := faults.PickReplicas(f.Replicas, MaxReplicas); err != nil {
+		v.addf(p.key("replicas"), "%v", err)
+		return
+	}
+	if Replicas(svc) < 2 {
+		v.addf(p.key("replicas"), "service %q runs one instance; set replicas: 2 or more on it, or remove replicas from the fault", f.Service)
 	}
 }
