@@ -54,8 +54,7 @@ type Spec struct {
 	// Strategy is recreate (default), rolling, blue-green or canary.
 	Strategy Strategy `yaml:"strategy,omitempty" json:"strategy,omitempty"`
 	// MaxUnavailable is how many replicas a rolling deploy may stop before
-	// their replacements are healthy (default 0 when maxSurge is set,
-	// else 1).
+	// their replacements are healthy (default 0; 1 when maxSurge is 0).
 	MaxUnavailable *int `yaml:"maxUnavailable,omitempty" json:"maxUnavailable,omitempty"`
 	// MaxSurge is how many replicas above the service's count a rolling
 	// deploy may start at once (default 1).

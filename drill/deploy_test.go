@@ -110,4 +110,16 @@ var _ = Describe("deploy strategies behind a traffic front, from the bundled exa
 		Expect(killed).To(BeNumerically(">=", 1), "a replica was killed")
 		Expect(journalHas(rep, "fault.heal")).To(BeTrue())
 	})
+
+	It("measures the blast radius of a recreate rollback without a front from the load history", func(ctx SpecContext) {
+		rep := runScenario(ctx, example("ledger-bad-release.yaml"), drill.Options{})
+		Expect(rep.Trigger).NotTo(BeNil())
+		Expect(rep.BlastRadius).To(HaveLen(1))
+		b := rep.BlastRadius[0]
+		Expect(b).To(And(HaveField("Service", "api"), HaveField("Version", "v2"), HaveField("Source", "history")))
+		Expect(b.Requests).To(BeNumerically(">", 0))
+		Expect(b.Requests).To(BeNumerically("<", b.TotalRequests))
+		Expect(b.Errors).To(BeNumerically(">", 0))
+		Expect(b.Errors).To(BeNumerically("<=", b.Requests))
+	})
 })

@@ -310,6 +310,7 @@ func (r *run) fillReport(cause error) {
 		rep.Load = reports.SummarizeLoad(r.history.Ops, ran)
 		rep.Load.History = HistoryFile
 		r.measureFlagPropagation()
+		r.historyBlastRadius()
 	}
 	measure(rep, r.sc)
 }

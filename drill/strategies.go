@@ -133,7 +133,7 @@ func (r *run) blastRadius(service, from, by string, err error) {
 	if !ok {
 		return
 	}
-	b := reports.BlastRadius{Service: service, Version: from}
+	b := reports.BlastRadius{Service: service, Version: from, Source: "front"}
 	for v, c := range counts {
 		b.TotalRequests += c.Requests
 		b.TotalWrites += c.Writes
@@ -152,4 +152,48 @@ func (r *run) blastRadius(service, from, by string, err error) {
 	r.mu.Unlock()
 	r.journal.Add("blast.radius", fmt.Sprintf("%s %s served %d request(s) (%.1f%%) and %d write(s) (%.1f%%) before it was rolled back",
 		service, from, b.Requests, b.RequestShare*100, b.Writes, b.WriteShare*100), map[string]any{"blastRadius": b})
+}
+
+// historyBlastRadius measures the blast radius of a rollback of the load's
+// target when no front counted it: the load's operations whose answer
+// named the version rolled back from, up to the end of that rollback,
+// among all those that ended by then.
+func (r *run) historyBlastRadius() {
+	target := r.sc.Load.Target
+	if fl, ok := r.runtime.(*fleet); ok && fl.fronted[target] != nil {
+		return // the front counted it
+	}
+	for _, d := range r.report.Deploys {
+		if d.Service != target || d.By == "timeline" || d.Error != "" || d.From == "" || d.From == d.To {
+			continue
+		}
+		b := reports.BlastRadius{Service: target, Version: d.From, Source: "history"}
+		for _, op := range r.history.Ops {
+			if op.End > d.End {
+				continue
+			}
+			b.TotalRequests++
+			if op.Write {
+				b.TotalWrites++
+			}
+			if op.Version != d.From {
+				continue
+			}
+			b.Requests++
+			if op.Write {
+				b.Writes++
+			}
+			if op.Code >= 500 {
+				b.Errors++
+			}
+		}
+		if b.TotalRequests > 0 {
+			b.RequestShare = float64(b.Requests) / float64(b.TotalRequests)
+		}
+		if b.TotalWrites > 0 {
+			b.WriteShare = float64(b.Writes) / float64(b.TotalWrites)
+		}
+		r.report.BlastRadius = append(r.report.BlastRadius, b)
+		return // the first rollback of the target: the bad release
+	}
 }

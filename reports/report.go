@@ -277,6 +277,10 @@ type BlastRadius struct {
 	// Writes/TotalWrites (0 when the total is 0).
 	RequestShare float64 `json:"requestShare"`
 	WriteShare   float64 `json:"writeShare"`
+	// Source is where the counts come from: "front" (the service's
+	// traffic front) or "history" (the load's operations whose answer
+	// named the version, for the load's target without a front).
+	Source string `json:"source"`
 }
 
 // Fault is one injected fault and when it was active.

@@ -102,7 +102,7 @@ var fieldDocs = map[string]string{
 	"deploy.CanaryStep.Pause":                         "Pause is how long the weight holds before the next step.",
 	"deploy.CanaryStep.Weight":                        "Weight is the share of requests the new version takes, such as 10%.",
 	"deploy.Spec.MaxSurge":                            "MaxSurge is how many replicas above the service's count a rolling deploy may start at once (default 1).",
-	"deploy.Spec.MaxUnavailable":                      "MaxUnavailable is how many replicas a rolling deploy may stop before their replacements are healthy (default 0 when maxSurge is set, else 1).",
+	"deploy.Spec.MaxUnavailable":                      "MaxUnavailable is how many replicas a rolling deploy may stop before their replacements are healthy (default 0; 1 when maxSurge is 0).",
 	"deploy.Spec.Steps":                               "Steps are the traffic weights of a canary, in order: each sends weight of the service's requests to the new version, then pauses. After the last step the new version takes all the traffic and the old instances stop.",
 	"deploy.Spec.Strategy":                            "Strategy is recreate (default), rolling, blue-green or canary.",
 	"deploy.Weight.Percent":                           "Percent is the share in percent, 0 to 100.",
