@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func BenchmarkDemoUpDown(b *testing.B) {
 		id := fmt.Sprintf("fdbench-%d-%d", os.Getpid(), i)
 		ids = append(ids, id)
 		start := time.Now()
-		rt, err := demoUp(ctx, id, b.TempDir())
+		rt, err := demoUp(ctx, docker.Options{DrillID: id, WorkDir: b.TempDir()})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -53,9 +54,94 @@ func BenchmarkDemoUpDown(b *testing.B) {
 	b.ReportMetric((up+down).Seconds()/n, "s/op")
 }
 
-// demoUp brings the demo system up on containers.
-func demoUp(ctx context.Context, id, work string) (*docker.Runtime, error) {
-	rt, err := docker.New(ctx, docker.Options{DrillID: id, Services: ledgerServices(), WorkDir: work})
+// BenchmarkRecreateSwitch measures a recreate switch of the demo API on
+// containers, images built: Stop of the running version (SIGTERM, exit,
+// logs saved, container removed), then Start of the other one until its
+// health path answers. It reports the whole switch (stop to healthy,
+// target ≤ 2 s) and each phase of the stop and of the start, as
+// docker.Options.OnTiming sees them.
+func BenchmarkRecreateSwitch(b *testing.B) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if err := docker.Available(ctx); err != nil {
+		b.Skip("no Docker engine: " + err.Error())
+	}
+	if err := docker.BuildImages(ctx, "../..", nil); err != nil {
+		b.Fatal(err)
+	}
+	id := fmt.Sprintf("fdbench-switch-%d", os.Getpid())
+	b.Cleanup(func() { _, _ = docker.Cleanup(context.Background(), id) })
+	var mu sync.Mutex
+	var timings []docker.Timing
+	rt, err := demoUp(ctx, docker.Options{DrillID: id, WorkDir: b.TempDir(), OnTiming: func(t docker.Timing) {
+		mu.Lock()
+		defer mu.Unlock()
+		timings = append(timings, t)
+	}})
+	if rt != nil {
+		defer rt.Close(context.Background())
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	vars := map[string]string{"link.api-to-store": apiLink(b, rt)}
+	mu.Lock()
+	timings = nil
+	mu.Unlock()
+	versions := []string{"v2", "v1"}
+	var switches time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		if err := rt.Stop(ctx, "api"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := rt.Start(ctx, "api", versions[i%2], vars); err != nil {
+			b.Fatal(err)
+		}
+		switches += time.Since(start)
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	b.ReportMetric(switches.Seconds()/n, "switch-s/op")
+	phases := map[string]time.Duration{}
+	var order []string
+	mu.Lock()
+	for _, t := range timings {
+		for _, p := range t.Phases {
+			key := t.Op + "-" + p.Name
+			if _, ok := phases[key]; !ok {
+				order = append(order, key)
+			}
+			phases[key] += p.Duration
+		}
+	}
+	mu.Unlock()
+	for _, key := range order {
+		b.ReportMetric(phases[key].Seconds()/n, key+"-s/op")
+	}
+}
+
+// apiLink is the address the api reaches the store at: the toxiproxy
+// proxy demoUp created, as containers dial it.
+func apiLink(b *testing.B, rt *docker.Runtime) string {
+	b.Helper()
+	apiURL, err := rt.StartToxiproxy(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := toxiclient.NewClient(apiURL).Proxy("api-to-store")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return rt.LinkAddr(p.Listen)
+}
+
+// demoUp brings the demo system up on containers, with the services of
+// ledgerServices and the rest of opts.
+func demoUp(ctx context.Context, opts docker.Options) (*docker.Runtime, error) {
+	opts.Services = ledgerServices()
+	rt, err := docker.New(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
