@@ -3,7 +3,11 @@ package docker_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -88,10 +92,24 @@ func BenchmarkRecreateSwitch(b *testing.B) {
 	mu.Lock()
 	timings = nil
 	mu.Unlock()
+	addr, err := rt.Addr("api")
+	if err != nil {
+		b.Fatal(err)
+	}
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	loaded := make(chan loadCount, 1)
+	go func() { loaded <- steadyLoad(loadCtx, "http://"+addr, 100) }()
 	versions := []string{"v2", "v1"}
 	var switches time.Duration
 	b.ResetTimer()
 	for i := range b.N {
+		// A connection dialed and not used yet, as a load generator's
+		// pool holds: a server that waits for it to send a request before
+		// shutting down stalls the stop until its grace ends.
+		spare, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
 		start := time.Now()
 		if err := rt.Stop(ctx, "api"); err != nil {
 			b.Fatal(err)
@@ -100,10 +118,15 @@ func BenchmarkRecreateSwitch(b *testing.B) {
 			b.Fatal(err)
 		}
 		switches += time.Since(start)
+		spare.Close()
 	}
 	b.StopTimer()
+	stopLoad()
+	lc := <-loaded
 	n := float64(b.N)
 	b.ReportMetric(switches.Seconds()/n, "switch-s/op")
+	b.ReportMetric(float64(lc.failed)/n, "failed-reqs/op")
+	b.Logf("load during the switches: %d requests, %d failed", lc.sent, lc.failed)
 	phases := map[string]time.Duration{}
 	var order []string
 	mu.Lock()
@@ -120,6 +143,54 @@ func BenchmarkRecreateSwitch(b *testing.B) {
 	for _, key := range order {
 		b.ReportMetric(phases[key].Seconds()/n, key+"-s/op")
 	}
+}
+
+// loadCount is what steadyLoad sent and how much of it failed.
+type loadCount struct{ sent, failed int }
+
+// steadyLoad writes ledger entries (PUT base/entries/ID) at rate requests
+// per second on keep-alive connections, as the drill's load generator
+// does, until ctx ends: at most 100,000 requests of at most 1 s each. It
+// counts the ones that did not get a 2xx.
+func steadyLoad(ctx context.Context, base string, rate int) loadCount {
+	cl := &http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 64}}
+	defer cl.CloseIdleConnections()
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var lc loadCount
+	for lc.sent < 100_000 {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return lc
+		case <-tick.C:
+		}
+		lc.sent++
+		url := fmt.Sprintf("%s/entries/bench-%d", base, lc.sent)
+		wg.Go(func() {
+			req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPut, url,
+				strings.NewReader(`{"account":"acct-1","amount":1}`))
+			if err != nil {
+				panic(err) // a constant request
+			}
+			req.Header.Set("Content-Type", "application/json")
+			res, err := cl.Do(req)
+			ok := err == nil && res.StatusCode/100 == 2
+			if err == nil {
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+			if !ok {
+				mu.Lock()
+				lc.failed++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return lc
 }
 
 // apiLink is the address the api reaches the store at: the toxiproxy
