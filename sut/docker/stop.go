@@ -35,9 +35,11 @@ func (r *Runtime) Stop(ctx context.Context, service string) error {
 	sw := newStopwatch(OpStop, service, c.version)
 	how := r.stopContainer(ctx, svc, c)
 	sw.lap(PhaseTerm)
-	err = r.remove(ctx, svc, c, how, sw)
+	if err := r.remove(ctx, svc, c, how, sw); err != nil {
+		return err
+	}
 	r.report(sw)
-	return err
+	return nil
 }
 
 // stopContainer stops a running container gracefully and says how it
