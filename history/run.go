@@ -322,4 +322,3 @@ func intOf(n sql.NullInt64) *int {
 	i := int(n.Int64)
 	return &i
 }
-
