@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -128,4 +129,17 @@ func round(d time.Duration) time.Duration {
 		return d.Round(100 * time.Microsecond)
 	}
 	return d
+}
+
+// RecordAndCompare records run and returns its regressions against the
+// last DefaultTrailing runs of its scenario started before it.
+func (s *Store) RecordAndCompare(ctx context.Context, run Run, factor float64) ([]Regression, error) {
+	prev, err := s.List(ctx, Filter{Scenario: run.Scenario, Before: run.Started, Limit: DefaultTrailing})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Record(ctx, run); err != nil {
+		return nil, err
+	}
+	return Regressions(run, prev, factor), nil
 }

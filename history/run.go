@@ -262,7 +262,16 @@ func (s *Store) services(ctx context.Context, runs []Run, byID map[string]int) e
 	if len(runs) == 0 {
 		return nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT run_id, service FROM run_services ORDER BY run_id, service`)
+	q, args := `SELECT run_id, service FROM run_services`, []any(nil)
+	if len(runs) <= 500 {
+		// A few runs (a trailing window): ask for theirs only.
+		marks := make([]string, len(runs))
+		for i, r := range runs {
+			marks[i], args = "?", append(args, r.ID)
+		}
+		q += " WHERE run_id IN (" + strings.Join(marks, ", ") + ")"
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(q+" ORDER BY run_id, service"), args...)
 	if err != nil {
 		return fmt.Errorf("history: %s: list services: %w", s.where, err)
 	}

@@ -68,14 +68,7 @@ func recordAndCompare(ctx context.Context, target string, run history.Run, facto
 		return nil, err
 	}
 	defer s.Close()
-	prev, err := s.List(ctx, history.Filter{Scenario: run.Scenario, Before: run.Started, Limit: history.DefaultTrailing})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.Record(ctx, run); err != nil {
-		return nil, err
-	}
-	return history.Regressions(run, prev, factor), nil
+	return s.RecordAndCompare(ctx, run, factor)
 }
 
 func historyCmd(ctx context.Context, args []string, e env) int {
