@@ -43,7 +43,7 @@ func tenThousandOps() *reports.Report {
 	lost := 0
 	rep := &reports.Report{
 		Schema: reports.Schema,
-		Drill: reports.Drill{ID: "bench-drill", Scenario: "scenario-0", Started: time.Now(), Duration: 110 * time.Second, Dir: "drills/bench-drill"},
+		Drill:  reports.Drill{ID: "bench-drill", Scenario: "scenario-0", Started: time.Now(), Duration: 110 * time.Second, Dir: "drills/bench-drill"},
 		Status: reports.Passed, Outcome: reports.Outcome{Passed: true, Class: reports.ClassPassed},
 		Phases:   reports.Phases{FaultOnset: ms(5000), TriggerFired: ms(7100), RollbackStart: ms(7100), RollbackEnd: ms(8300), Recovered: ms(8900)},
 		Measures: reports.Measures{DetectionTime: ms(2100), RollbackDuration: ms(1200), RTO: ms(1800), LostWrites: &lost},
