@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/faultdrill/faultdrill/gameday"
+	"github.com/faultdrill/faultdrill/reports"
+)
+
+const gamedayFile = "testdata/gameday/gameday.yaml"
+
+// insideWindow is a Monday 10:00 in Lisbon, inside the file's window.
+const insideWindow = "2026-12-07T10:00:00Z"
+
+var _ = Describe("faultdrill gameday", func() {
+	It("runs three real drills in order, one failing, into one folder with a combined report and a review", func(ctx SpecContext) {
+		out := GinkgoT().TempDir()
+		code, stdout, stderr := cli(ctx, "gameday", "--quiet", "--out", out, "--now", insideWindow, "--var", "ledger="+ledgerBin, gamedayFile)
+		Expect(code).To(Equal(reports.ClassRTO.ExitCode()), "the worst drill's code: %s%s", stdout, stderr)
+		Expect(stderr).To(ContainSubstring("gameday spec-gameday: drill 2/3 tight-rto.yaml — The same rollback recovers within 300ms."))
+		Expect(stdout).To(ContainSubstring("game day spec-gameday — rto (exit 5)"))
+		dirs, _ := filepath.Glob(filepath.Join(out, "spec-gameday-*"))
+		Expect(dirs).To(HaveLen(1))
+		dir := dirs[0]
+		for i, name := range []string{"01-slow-rollback", "02-tight-rto", "03-slow-rollback"} {
+			Expect(filepath.Join(dir, name, reports.FileName)).To(BeARegularFile(), "drill %d ran, continueOnFailure let 3 run", i+1)
+		}
+
+		var rep gameday.Report
+		b, err := os.ReadFile(filepath.Join(dir, gameday.JSONFile))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(b, &rep)).To(Succeed())
+		Expect(rep.Class).To(Equal(reports.ClassRTO))
+		Expect(rep.Drills).To(HaveLen(3))
+		Expect([]reports.Class{rep.Drills[0].Class, rep.Drills[1].Class, rep.Drills[2].Class}).To(Equal([]reports.Class{reports.ClassPassed, reports.ClassRTO, reports.ClassPassed}))
+		Expect(rep.Participants).To(HaveLen(3))
+
+		var junit struct {
+			Suites []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testsuite"`
+			Failures int `xml:"failures,attr"`
+		}
+		b, err = os.ReadFile(filepath.Join(dir, gameday.JUnitFile))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(xml.Unmarshal(b, &junit)).To(Succeed())
+		Expect(junit.Suites).To(HaveLen(3), "one suite per drill")
+		Expect(junit.Suites[1].Name).To(Equal("2 tight-rto.yaml"))
+		Expect(junit.Failures).To(BeNumerically(">", 0))
+
+		b, err = os.ReadFile(filepath.Join(dir, gameday.ReviewFile))
+		Expect(err).NotTo(HaveOccurred())
+		review := string(b)
+		Expect(review).To(ContainSubstring("2. The same rollback recovers within 300ms. — **did not hold**"))
+		Expect(review).To(ContainSubstring("1. A bad release is rolled back within 30s without losing a write. — **held**"))
+		Expect(review).To(MatchRegexp(`- \[ \] \*\*D2-1\*\* \(drill 2\) rto: recovered in \S+, beyond the 300ms objective\n  - owner: storage-team\n  - due: `))
+		Expect(review).To(ContainSubstring("- Ana Lima — rollback-owner"))
+		Expect(review).To(ContainSubstring("## Lessons learned"))
+
+		b, err = os.ReadFile(filepath.Join(dir, gameday.HTMLFile))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(strings.Count(string(b), `<tr class="drill">`)).To(Equal(3))
+		Expect(string(b)).To(ContainSubstring(`href="02-tight-rto/report.html"`))
+		md, err := os.ReadFile(filepath.Join(dir, gameday.MarkdownFile))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(md)).To(ContainSubstring("| 2 | tight-rto.yaml | The same rollback recovers within 300ms. | rto (exit 5) | 02-tight-rto |"))
+	}, SpecTimeout(3*time.Minute))
+
+	It("refuses outside the rollback window with the next allowed time, on a fixed clock", func(ctx SpecContext) {
+		out := GinkgoT().TempDir()
+		code, stdout, stderr := cli(ctx, "gameday", "--out", out, "--now", "2026-12-10T16:30:00Z", gamedayFile)
+		Expect(code).To(Equal(exitInvalid))
+		Expect(stdout).To(BeEmpty())
+		Expect(stderr).To(ContainSubstring("is outside the rollback window (mon, tue, wed, thu 09:00-16:00 Europe/Lisbon); the next allowed time is Mon 2026-12-14 09:00 WET: run then, or give --outside-window (it is recorded)"))
+		entries, _ := os.ReadDir(out)
+		Expect(entries).To(BeEmpty(), "nothing ran")
+	})
+
+	It("reports a bad game-day file as file:line:col lines, exit 2", func(ctx SpecContext) {
+		path := writeFile("bad.yaml", `apiVersion: faultdrill/v1
+kind: GameDay
+metadata: {name: x}
+participants:
+  - {name: Ana, role: boss}
+drills:
+  - scenario: nope.yaml
+`)
+		code, _, stderr := cli(ctx, "gameday", path)
+		Expect(code).To(Equal(exitInvalid))
+		Expect(stderr).To(ContainSubstring(path + `:5:23: participants[0].role: is "boss"; use rollback-owner, recovery-lead, observer`))
+		Expect(stderr).To(ContainSubstring(path + `:7:15: drills[0].scenario: nope.yaml does not exist`))
+		Expect(stderr).To(ContainSubstring(`drills[0]: has no hypothesis`))
+		code, _, stderr = cli(ctx, "gameday", writeFile("typo.yaml", "apiVersion: faultdrill/v1\nkind: GameDay\nmetadata: {name: x}\ndrils: []\n"))
+		Expect(code).To(Equal(exitInvalid))
+		Expect(stderr).To(MatchRegexp(`typo.yaml:4:1: unknown field "drils"`))
+	})
+})
