@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/rhysd/actionlint"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+)
+
+var _ = Describe("the scheduling recipes in docs/scheduling", func() {
+	It("is a scheduled GitHub Actions workflow actionlint finds nothing wrong with, running a game day", func() {
+		path, err := filepath.Abs("../../docs/scheduling/github-actions-gameday.yml")
+		Expect(err).NotTo(HaveOccurred())
+		src, err := os.ReadFile(path)
+		Expect(err).NotTo(HaveOccurred())
+		var log bytes.Buffer
+		linter, err := actionlint.NewLinter(&log, &actionlint.LinterOptions{Color: actionlint.ColorOptionKindNever, Oneline: true})
+		Expect(err).NotTo(HaveOccurred())
+		problems, err := linter.Lint(path, src, nil)
+		Expect(err).NotTo(HaveOccurred())
+		var lines []string
+		for _, p := range problems {
+			lines = append(lines, p.Error())
+		}
+		Expect(lines).To(BeEmpty(), log.String())
+		Expect(string(src)).To(ContainSubstring("schedule:"))
+		Expect(string(src)).To(ContainSubstring(`faultdrill gameday --quiet --approve auto`))
+		Expect(string(src)).To(ContainSubstring("FAULTDRILL_HISTORY: ${{ secrets.FAULTDRILL_HISTORY }}"))
+	})
+
+	It("is a Kubernetes CronJob the API types decode strictly, running a game day with the history from a Secret", func() {
+		src, err := os.ReadFile("../../docs/scheduling/gameday-cronjob.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		var cj batchv1.CronJob
+		Expect(yaml.UnmarshalStrict(src, &cj)).To(Succeed(), "no unknown or misspelt field")
+		Expect(cj.APIVersion).To(Equal("batch/v1"))
+		Expect(cj.Kind).To(Equal("CronJob"))
+		Expect(cj.Spec.Schedule).To(Equal("0 10 * * 2"))
+		Expect(cj.Spec.TimeZone).To(HaveValue(Equal("Europe/Lisbon")))
+		Expect(cj.Spec.ConcurrencyPolicy).To(Equal(batchv1.ForbidConcurrent))
+		pod := cj.Spec.JobTemplate.Spec.Template.Spec
+		Expect(pod.RestartPolicy).To(Equal(corev1.RestartPolicyNever))
+		Expect(pod.Containers).To(HaveLen(1))
+		c := pod.Containers[0]
+		Expect(c.Args).To(HaveExactElements("gameday", "--quiet", "--approve", "auto", "--out", "/work/gamedays", "/gamedays/example.yaml"))
+		Expect(c.Env).To(ContainElement(corev1.EnvVar{Name: "FAULTDRILL_HISTORY", ValueFrom: &corev1.EnvVarSource{
+			SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "faultdrill-history"}, Key: "url"}}}))
+	})
+})
