@@ -42,7 +42,9 @@ type DrillResult struct {
 	Hypothesis string `json:"hypothesis"`
 	// Dir is the drill's folder inside the game day's folder; empty when
 	// the drill did not run.
-	Dir      string        `json:"dir,omitempty"`
+	Dir string `json:"dir,omitempty"`
+	// DrillID is the id of the drill's report.
+	DrillID  string        `json:"drillId,omitempty"`
 	Skipped  string        `json:"skipped,omitempty"`
 	Status   string        `json:"status,omitempty"`
 	Class    reports.Class `json:"class,omitempty"`
@@ -68,6 +70,7 @@ func Result(i int, f *File, d Drill, dir string, code int) DrillResult {
 		r.Reasons = []string{fmt.Sprintf("the drill wrote no report (exit %d): see its folder and faultdrill's output", code)}
 	} else {
 		r.Status, r.Class, r.Reasons, r.Warnings = string(rep.Status), rep.Outcome.Class, rep.Outcome.Reasons, rep.Outcome.Warnings
+		r.DrillID = rep.Drill.ID
 	}
 	if r.Owner == "" {
 		r.Owner = scenarioOwner(f.ScenarioPath(d))
@@ -113,10 +116,11 @@ func Worst(drills []DrillResult) reports.Class {
 // Item is one action item of the review: an anomaly someone must follow
 // up.
 type Item struct {
-	ID    string `json:"id"`
-	Drill int    `json:"drill"`
-	What  string `json:"what"`
-	Owner string `json:"owner"`
+	ID      string `json:"id"`
+	Drill   int    `json:"drill"`
+	DrillID string `json:"drillId,omitempty"`
+	What    string `json:"what"`
+	Owner   string `json:"owner"`
 }
 
 // Items are the review's action items: every reason a drill failed and
@@ -127,10 +131,48 @@ func (r *Report) Items() []Item {
 		n := 0
 		for _, s := range append(slices.Clone(d.Reasons), d.Warnings...) {
 			n++
-			items = append(items, Item{ID: fmt.Sprintf("D%d-%d", d.Index, n), Drill: d.Index, What: s, Owner: d.Owner})
+			items = append(items, Item{ID: fmt.Sprintf("D%d-%d", d.Index, n), Drill: d.Index, DrillID: d.DrillID, What: s, Owner: d.Owner})
 		}
 	}
 	return items
+}
+
+// ReadReport reads the gameday.json of the game-day folder dir.
+func ReadReport(dir string) (*Report, error) {
+	b, err := os.ReadFile(filepath.Join(dir, JSONFile))
+	if err != nil {
+		return nil, fmt.Errorf("gameday: %w", err)
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("gameday: %s: %w", filepath.Join(dir, JSONFile), err)
+	}
+	return &r, nil
+}
+
+// CloseInReview ticks the action item id in the review.md of dir and
+// writes under it when and why it was closed.
+func CloseInReview(dir, id, note string, at time.Time) error {
+	path := filepath.Join(dir, ReviewFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("gameday: %w", err)
+	}
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "- [ ] **"+id+"**") && !strings.HasPrefix(l, "- [x] **"+id+"**") {
+			continue
+		}
+		lines[i] = "- [x]" + strings.TrimPrefix(strings.TrimPrefix(l, "- [ ]"), "- [x]")
+		j := i + 1
+		for j < len(lines) && strings.HasPrefix(lines[j], "  - ") {
+			j++
+		}
+		closed := fmt.Sprintf("  - closed: %s — %s", at.Format(time.DateOnly), strings.ReplaceAll(note, "\n", " "))
+		lines = append(lines[:j], append([]string{closed}, lines[j:]...)...)
+		return os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o600)
+	}
+	return fmt.Errorf("gameday: %s has no action item %s", path, id)
 }
 
 // Files written into a game day's folder.

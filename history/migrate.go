@@ -60,6 +60,22 @@ var migrations = []migration{
 			`DROP TABLE run_services`,
 		},
 	},
+	{
+		version: 3, what: "action_items: the follow-ups of game-day reviews",
+		up: []string{`CREATE TABLE action_items (
+				review TEXT NOT NULL,
+				id TEXT NOT NULL,
+				drill_id TEXT NOT NULL,
+				what TEXT NOT NULL,
+				owner TEXT NOT NULL,
+				opened BIGINT NOT NULL,
+				closed BIGINT,
+				note TEXT,
+				PRIMARY KEY (review, id))`,
+			`CREATE INDEX action_items_owner ON action_items (owner)`,
+		},
+		down: []string{`DROP INDEX action_items_owner`, `DROP TABLE action_items`},
+	},
 }
 
 // Latest is the newest schema version this faultdrill knows.

@@ -94,6 +94,29 @@ func storeSpecs(target func(ctx context.Context) string) {
 		Expect(ids(history.Filter{Since: t0.Add(2 * time.Hour), Until: t0.Add(4 * time.Hour)})).To(Equal([]string{"b-2", "a-3"}))
 		Expect(ids(history.Filter{Limit: 2})).To(Equal([]string{"a-3", "b-4"}), "the newest two")
 	}, SpecTimeout(time.Minute))
+
+	It("keeps a review's action items, open until closed with a note", func(ctx SpecContext) {
+		s, err := history.Open(ctx, target(ctx))
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		items := []history.Item{
+			{Review: "gd-1", ID: "D1-1", DrillID: "a-1", What: "rto missed", Owner: "storage", Opened: t0},
+			{Review: "gd-1", ID: "D2-1", DrillID: "b-2", What: "stale reads", Owner: "cache", Opened: t0},
+		}
+		Expect(s.RecordItems(ctx, items)).To(Succeed())
+		Expect(s.RecordItems(ctx, items)).To(Succeed(), "twice is once")
+		Expect(s.CloseItem(ctx, "gd-1", "D2-1", "TTL fixed in v2.1", t0.Add(time.Hour))).To(Succeed())
+		Expect(s.CloseItem(ctx, "gd-1", "D9-9", "", t0)).To(MatchError(history.ErrNoItem))
+		open, err := s.Items(ctx, false)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(open).To(Equal(items[:1]))
+		all, err := s.Items(ctx, true)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(all).To(HaveLen(2))
+		Expect(all[0].Owner).To(Equal("cache"))
+		Expect(all[0].Note).To(Equal("TTL fixed in v2.1"))
+		Expect(all[0].Closed).To(Equal(t0.Add(time.Hour)))
+	}, SpecTimeout(time.Minute))
 }
 
 var _ = Describe("the history on SQLite", func() {

@@ -123,6 +123,7 @@ func gamedayCmd(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "faultdrill gameday: %v\n", err)
 		return exitError
 	}
+	recordItems(ctx, e, historyTarget(*target), rep)
 	fmt.Fprintf(e.stdout, "\ngame day %s — %s (exit %d)\n", term.Escape(rep.Name), rep.Class, rep.ExitCode)
 	for _, d := range rep.Drills {
 		what := fmt.Sprintf("%s (exit %d)", d.Class, d.ExitCode)

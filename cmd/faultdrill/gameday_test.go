@@ -23,7 +23,8 @@ const insideWindow = "2026-12-07T10:00:00Z"
 var _ = Describe("faultdrill gameday", func() {
 	It("runs three real drills in order, one failing, into one folder with a combined report and a review", func(ctx SpecContext) {
 		out := GinkgoT().TempDir()
-		code, stdout, stderr := cli(ctx, "gameday", "--quiet", "--out", out, "--now", insideWindow, "--var", "ledger="+ledgerBin, gamedayFile)
+		db := filepath.Join(GinkgoT().TempDir(), "history.db")
+		code, stdout, stderr := cli(ctx, "gameday", "--quiet", "--out", out, "--history", db, "--now", insideWindow, "--var", "ledger="+ledgerBin, gamedayFile)
 		Expect(code).To(Equal(reports.ClassRTO.ExitCode()), "the worst drill's code: %s%s", stdout, stderr)
 		Expect(stderr).To(ContainSubstring("gameday spec-gameday: drill 2/3 tight-rto.yaml — The same rollback recovers within 300ms."))
 		Expect(stdout).To(ContainSubstring("game day spec-gameday — rto (exit 5)"))
@@ -72,6 +73,26 @@ var _ = Describe("faultdrill gameday", func() {
 		md, err := os.ReadFile(filepath.Join(dir, gameday.MarkdownFile))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(md)).To(ContainSubstring("| 2 | tight-rto.yaml | The same rollback recovers within 300ms. | rto (exit 5) | 02-tight-rto |"))
+
+		By("keeping the action items in the history, open per owner until closed")
+		_, stdout, _ = cli(ctx, "history", "--history", db)
+		Expect(stdout).To(ContainSubstring("3 drill(s)"), "each drill of the game day is recorded")
+		code, stdout, _ = cli(ctx, "history", "--history", db, "--items")
+		Expect(code).To(Equal(exitPassed))
+		Expect(stdout).To(MatchRegexp(`storage-team\n  spec-gameday-\S+ D2-1  rto: recovered in \S+, beyond the 300ms objective\n  spec-gameday-\S+ D2-2 `))
+		Expect(stdout).To(ContainSubstring("2 open action item(s)"))
+		code, stdout, stderr = cli(ctx, "review", dir, "--history", db, "--close", "D2-1", "--note", "RTO objective raised to 2s after review")
+		Expect(code).To(Equal(exitPassed), stderr)
+		Expect(stdout).To(ContainSubstring("closed D2-1"))
+		b, err = os.ReadFile(filepath.Join(dir, gameday.ReviewFile))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(b)).To(MatchRegexp(`- \[x\] \*\*D2-1\*\* .*\n  - owner: storage-team\n  - due: \n  - closed: \d{4}-\d\d-\d\d — RTO objective raised to 2s after review\n- \[ \] \*\*D2-2\*\*`))
+		_, stdout, _ = cli(ctx, "history", "--history", db, "--items")
+		Expect(stdout).To(ContainSubstring("1 open action item(s)"))
+		Expect(stdout).NotTo(ContainSubstring("D2-1"))
+		code, _, stderr = cli(ctx, "review", dir, "--history", db, "--close", "D7-1", "--note", "x")
+		Expect(code).To(Equal(exitInvalid))
+		Expect(stderr).To(ContainSubstring("--close=D7-1: no such action item in " + dir + "; its items are [D2-1 D2-2]"))
 	}, SpecTimeout(3*time.Minute))
 
 	It("refuses outside the rollback window with the next allowed time, on a fixed clock", func(ctx SpecContext) {

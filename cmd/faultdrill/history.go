@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -86,6 +87,7 @@ func historyCmd(ctx context.Context, args []string, e env) int {
 	until := flags.String("until", "", "only drills started before: an age, a date or an RFC 3339 time")
 	limit := flags.Int("limit", 0, "only the newest N drills (0: all)")
 	asJSON := flags.Bool("json", false, "print one JSON object per drill, instead of the table")
+	items := flags.Bool("items", false, "list the open action items of game-day reviews per owner, instead of drills")
 	rest, err := parse(flags, args)
 	if err != nil {
 		return flagExit(err)
@@ -113,6 +115,9 @@ func historyCmd(ctx context.Context, args []string, e env) int {
 		return code
 	}
 	defer s.Close()
+	if *items {
+		return openItems(ctx, s, e)
+	}
 	runs, err := s.List(ctx, f)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "faultdrill history: %s\n", term.EscapeText(err.Error()))
@@ -296,4 +301,23 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%q is not an age (90d, 12h), a date (2026-11-01) or an RFC 3339 time (2026-11-01T09:00:00Z)", s)
+}
+
+// openItems prints the open action items per owner.
+func openItems(ctx context.Context, s *history.Store, e env) int {
+	items, err := s.Items(ctx, false)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "faultdrill history: %s\n", term.EscapeText(err.Error()))
+		return exitError
+	}
+	owner := "\x00"
+	for _, it := range items {
+		if it.Owner != owner {
+			owner = it.Owner
+			fmt.Fprintf(e.stdout, "%s\n", term.Escape(cmp.Or(owner, "(no owner)")))
+		}
+		fmt.Fprintf(e.stdout, "  %s %s  %s\n", term.Escape(it.Review), term.Escape(it.ID), term.EscapeText(it.What))
+	}
+	fmt.Fprintf(e.stdout, "%d open action item(s) in %s\n", len(items), term.Escape(s.Where()))
+	return exitPassed
 }

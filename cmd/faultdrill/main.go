@@ -62,6 +62,7 @@ func commands() []command {
 		{"schema", "print the JSON Schema of the scenario format, for editors", schema},
 		{"init", "write a commented starter scenario to edit", initScenario},
 		{"gameday", "run a game day's drills in order: combined report and review.md", gamedayCmd},
+		{"review", "list or close the action items of a game day's review", review},
 		{"history", "list the drills recorded in the history; import drill folders into it", historyCmd},
 		{"trends", "figures per scenario and service over time, and an HTML page of charts", trends},
 		{"report", "render a drill folder's report again: Markdown, JUnit XML, HTML", report},
