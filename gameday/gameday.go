@@ -305,3 +305,16 @@ func (w *Window) String() string {
 	}
 	return fmt.Sprintf("%s %s %s", days, w.Hours, w.loc)
 }
+
+// IsGameDay reports whether the YAML file at path says kind: GameDay, so
+// that a command given files of both kinds can tell them apart.
+func IsGameDay(path string) bool {
+	src, err := os.ReadFile(path)
+	if err != nil || len(src) > maxFileSize {
+		return false
+	}
+	var head struct {
+		Kind string `yaml:"kind"`
+	}
+	return yaml.Unmarshal(src, &head) == nil && head.Kind == Kind
+}

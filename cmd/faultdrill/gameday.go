@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ func gamedayCmd(ctx context.Context, args []string, e env) int {
 	now := flags.String("now", "", "check the rollback window against this RFC 3339 time instead of the clock (to rehearse the check)")
 	approve := flags.String("approve", "prompt", "rollbacks that need approval: prompt or auto (as for run)")
 	quiet := flags.Bool("quiet", false, "no live progress of each drill")
+	planOnly := flags.Bool("plan", false, "print what the game day would run (participants, window, drills in order), without running anything")
 	vars := varsFlag{}
 	flags.Var(vars, "var", "override a var of every drill, NAME=VALUE (repeatable; wins over the file's vars)")
 	files, err := parse(flags, args)
@@ -50,6 +52,10 @@ func gamedayCmd(ctx context.Context, args []string, e env) int {
 		}
 		fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
 		return exitInvalid
+	}
+	if *planOnly {
+		writeGameDayPlan(e, f, clock)
+		return exitPassed
 	}
 	rep := &gameday.Report{Name: f.Metadata.Name, Owner: f.Metadata.Owner, File: files[0], Participants: f.Participants, Started: time.Now()}
 	if w := f.Window; w != nil {
@@ -140,4 +146,30 @@ func gamedayCmd(ctx context.Context, args []string, e env) int {
 		return exitPassed
 	}
 	return rep.ExitCode
+}
+
+// writeGameDayPlan prints what the game day f would do at clock.
+func writeGameDayPlan(e env, f *gameday.File, clock time.Time) {
+	w := e.stdout
+	fmt.Fprintf(w, "game day %s (owner %s)\n", term.Escape(f.Metadata.Name), term.Escape(cmp.Or(f.Metadata.Owner, "-")))
+	for _, p := range f.Participants {
+		fmt.Fprintf(w, "  %-16s %s\n", p.Role, term.Escape(p.Name))
+	}
+	if win := f.Window; win != nil {
+		if ok, next := win.Allows(clock); ok {
+			fmt.Fprintf(w, "window %s: open now\n", win)
+		} else {
+			fmt.Fprintf(w, "window %s: closed now; next allowed %s\n", win, next.Format("Mon 2006-01-02 15:04 MST"))
+		}
+	}
+	for i, d := range f.Drills {
+		then := "stop the game day if it fails"
+		if d.ContinueOnFailure {
+			then = "continue if it fails"
+		}
+		fmt.Fprintf(w, "%d. %s — %s (%s)\n", i+1, term.Escape(f.ScenarioPath(d)), term.EscapeText(d.Hypothesis), then)
+		for _, k := range sortedKeys(d.Vars) {
+			fmt.Fprintf(w, "     var %s=%s\n", term.Escape(k), term.Escape(d.Vars[k]))
+		}
+	}
 }

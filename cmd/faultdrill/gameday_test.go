@@ -105,6 +105,23 @@ var _ = Describe("faultdrill gameday", func() {
 		Expect(entries).To(BeEmpty(), "nothing ran")
 	})
 
+	It("plans and validates a game day without running it", func(ctx SpecContext) {
+		code, stdout, _ := cli(ctx, "gameday", "--plan", "--now", "2026-12-10T16:30:00Z", gamedayFile)
+		Expect(code).To(Equal(exitPassed))
+		Expect(stdout).To(ContainSubstring("rollback-owner   Ana Lima"))
+		Expect(stdout).To(ContainSubstring("window mon, tue, wed, thu 09:00-16:00 Europe/Lisbon: closed now; next allowed Mon 2026-12-14 09:00 WET"))
+		Expect(stdout).To(MatchRegexp(`2\. \S+tight-rto.yaml — The same rollback recovers within 300ms. \(continue if it fails\)`))
+		Expect(stdout).To(ContainSubstring("var pause=1"))
+		code, stdout, _ = cli(ctx, "validate", gamedayFile, "../../gamedays/example.yaml")
+		Expect(code).To(Equal(exitPassed))
+		Expect(stdout).To(ContainSubstring(gamedayFile + ": ok (game day of 3 drill(s))"))
+		bad := writeFile("bad-vars.yaml", "apiVersion: faultdrill/v1\nkind: GameDay\nmetadata: {name: x}\ndrills:\n  - {scenario: "+
+			filepath.Join(must(filepath.Abs("testdata/slow-rollback.yaml")))+", hypothesis: h, vars: {paus: \"1\"}}\n")
+		code, _, stderr := cli(ctx, "validate", bad)
+		Expect(code).To(Equal(exitInvalid))
+		Expect(stderr).To(ContainSubstring("paus"), "the drill's var overrides are checked against its scenario")
+	})
+
 	It("reports a bad game-day file as file:line:col lines, exit 2", func(ctx SpecContext) {
 		path := writeFile("bad.yaml", `apiVersion: faultdrill/v1
 kind: GameDay
@@ -124,3 +141,9 @@ drills:
 		Expect(stderr).To(MatchRegexp(`typo.yaml:4:1: unknown field "drils"`))
 	})
 })
+
+func must(s string, err error) string {
+	GinkgoHelper()
+	Expect(err).NotTo(HaveOccurred())
+	return s
+}

@@ -7,12 +7,13 @@ import (
 	"io"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/gameday"
 	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
 
 func validate(_ context.Context, args []string, e env) int {
-	fs := newFlags("validate", "FILE...", "Check scenario files: every problem of every file is reported, one line each,\nas file:line:col: what is wrong (--format github: as GitHub Actions annotations).",
+	fs := newFlags("validate", "FILE...", "Check scenario and game-day files (kind: GameDay, with the scenarios they run): every problem of every file is reported, one line each,\nas file:line:col: what is wrong (--format github: as GitHub Actions annotations).",
 		"faultdrill validate --format github scenarios/examples/*.yaml", e.stderr)
 	format := fs.String("format", "text", "how problems are written: text (file:line:col: message, on stderr) or github (::error annotations, on stdout)")
 	files, err := parse(fs, args)
@@ -29,6 +30,12 @@ func validate(_ context.Context, args []string, e env) int {
 	}
 	code := exitPassed
 	for _, f := range files {
+		if gameday.IsGameDay(f) {
+			if !validateGameDay(f, *format, e) {
+				code = exitInvalid
+			}
+			continue
+		}
 		sc, err := scenarios.Load(f)
 		if err != nil {
 			code = exitInvalid
