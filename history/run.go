@@ -17,33 +17,34 @@ import (
 )
 
 // Run is one drill as the history keeps it: who, when, how it ended, and
-// the figures trends are made of. A nil figure was not measured.
+// the figures trends are made of. A nil figure was not measured. In JSON
+// (history --json) durations are nanoseconds, like report.json.
 type Run struct {
-	ID       string
-	Scenario string
-	Services []string
-	Started  time.Time
-	Status   reports.Status
-	Class    reports.Class
-	Passed   bool
-	Duration time.Duration
+	ID       string         `json:"id"`
+	Scenario string         `json:"scenario"`
+	Services []string       `json:"services"`
+	Started  time.Time      `json:"started"`
+	Status   reports.Status `json:"status"`
+	Class    reports.Class  `json:"class"`
+	Passed   bool           `json:"passed"`
+	Duration time.Duration  `json:"duration"`
 	// Detection is fault onset to trigger fired.
-	Detection *time.Duration
+	Detection *time.Duration `json:"detection,omitempty"`
 	// Rollback is rollback start to rollback end.
-	Rollback *time.Duration
-	RTO      *time.Duration
+	Rollback *time.Duration `json:"rollback,omitempty"`
+	RTO      *time.Duration `json:"rto,omitempty"`
 	// MTTR is fault onset to recovered.
-	MTTR *time.Duration
+	MTTR *time.Duration `json:"mttr,omitempty"`
 	// LostWrites are acknowledged writes not read back; nil when not checked.
-	LostWrites *int
+	LostWrites *int `json:"lostWrites,omitempty"`
 	// Inconsistent is true when a data check found lost writes,
 	// duplicates, a broken invariant, a non-linearizable history or stale
 	// reads; nil when no data check decided.
-	Inconsistent *bool
-	Score        *int
-	Ops          int
+	Inconsistent *bool `json:"inconsistent,omitempty"`
+	Score        *int  `json:"score,omitempty"`
+	Ops          int   `json:"ops"`
 	// Dir is the drill folder.
-	Dir string
+	Dir string `json:"dir"`
 }
 
 // FromReport takes the figures of a drill's report; services are the

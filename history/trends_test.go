@@ -2,6 +2,7 @@ package history_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"context"
 	"os"
 	"os/exec"
@@ -175,4 +176,16 @@ var _ = Describe("the trends page in a real browser", Label("browser"), func() {
 		Expect(findAll(root, func(n *html.Node) bool { return n.Data == "img" || n.Data == "script" })).To(BeEmpty(), "hostile names stay text; no script")
 		Expect(dom).To(ContainSubstring("scenario-3"))
 	}, NodeTimeout(2*time.Minute))
+})
+
+var _ = Describe("a run in JSON", func() {
+	It("has camelCase names and nanosecond durations, like report.json, and leaves out what was not measured", func() {
+		r := aRun("a1", "a", 1, "api")
+		r.MTTR = nil
+		b, err := json.Marshal(r)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(b)).To(ContainSubstring(`"id":"a1","scenario":"a","services":["api"]`))
+		Expect(string(b)).To(ContainSubstring(`"rto":3000000000`))
+		Expect(string(b)).NotTo(ContainSubstring(`"mttr"`))
+	})
 })
