@@ -17,6 +17,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/faultdrill/faultdrill/internal/boundedread"
 )
 
 // Kind is the kind of a game-day file.
@@ -140,24 +142,46 @@ const maxFileSize = 256 << 10
 var yamlPos = regexp.MustCompile(`^\[(\d+):(\d+)\] (.*)`)
 
 // Load reads, strictly decodes and validates the game-day file at path.
+// A file over 256 KiB (or a device that never ends) is refused before it
+// is decoded.
 func Load(path string) (*File, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("gameday: %w", err)
-	}
-	if fi.Size() > maxFileSize {
+	src, err := boundedread.File(path, maxFileSize)
+	if errors.Is(err, boundedread.ErrTooLarge) {
 		return nil, Problems{{File: path, Line: 1, Col: 1, Message: "the file is larger than 256 KiB, the limit for a game day; trim it"}}
 	}
-	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("gameday: %w", err)
 	}
 	return Parse(path, src)
 }
 
+// maxDepth bounds the nesting of flow collections ([ and {) the decoder
+// is given: a game day needs a few levels.
+const maxDepth = 64
+
+// tooDeep reports whether src nests [ and { deeper than maxDepth (quoted
+// brackets count too: an approximation on the safe side).
+func tooDeep(src []byte) bool {
+	depth := 0
+	for _, c := range src {
+		switch c {
+		case '[', '{':
+			if depth++; depth > maxDepth {
+				return true
+			}
+		case ']', '}':
+			depth = max(0, depth-1)
+		}
+	}
+	return false
+}
+
 // Parse decodes and validates the game-day file in src; path names it in
 // problems and anchors scenario paths.
 func Parse(path string, src []byte) (*File, error) {
+	if tooDeep(src) {
+		return nil, Problems{{File: path, Line: 1, Col: 1, Message: "the YAML nests brackets deeper than 64 levels, the limit for a game day; flatten it"}}
+	}
 	var f File
 	if err := yaml.UnmarshalWithOptions(src, &f, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
 		first, _, _ := strings.Cut(err.Error(), "\n")
@@ -306,15 +330,21 @@ func (w *Window) String() string {
 	return fmt.Sprintf("%s %s %s", days, w.Hours, w.loc)
 }
 
-// IsGameDay reports whether the YAML file at path says kind: GameDay, so
-// that a command given files of both kinds can tell them apart.
+// IsGameDay reports whether the file at path says kind: GameDay at its
+// top level, so that a command given files of both kinds can tell them
+// apart. It reads at most 256 KiB and does not parse the YAML.
 func IsGameDay(path string) bool {
-	src, err := os.ReadFile(path)
-	if err != nil || len(src) > maxFileSize {
+	src, err := boundedread.File(path, maxFileSize)
+	if err != nil {
 		return false
 	}
-	var head struct {
-		Kind string `yaml:"kind"`
+	for _, line := range strings.Split(string(src), "\n") {
+		v, ok := strings.CutPrefix(line, "kind:")
+		if !ok {
+			continue
+		}
+		v, _, _ = strings.Cut(v, "#")
+		return strings.Trim(strings.TrimSpace(v), `"'`) == Kind
 	}
-	return yaml.Unmarshal(src, &head) == nil && head.Kind == Kind
+	return false
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/faultdrill/faultdrill/internal/boundedread"
 	"github.com/faultdrill/faultdrill/reports"
 )
 
@@ -82,7 +83,7 @@ func Result(i int, f *File, d Drill, dir string, code int) DrillResult {
 }
 
 func scenarioOwner(path string) string {
-	b, err := os.ReadFile(path)
+	b, err := boundedread.File(path, maxFileSize)
 	if err != nil {
 		return ""
 	}
@@ -139,7 +140,7 @@ func (r *Report) Items() []Item {
 
 // ReadReport reads the gameday.json of the game-day folder dir.
 func ReadReport(dir string) (*Report, error) {
-	b, err := os.ReadFile(filepath.Join(dir, JSONFile))
+	b, err := boundedread.File(filepath.Join(dir, JSONFile), reports.MaxReportSize)
 	if err != nil {
 		return nil, fmt.Errorf("gameday: %w", err)
 	}
@@ -154,7 +155,7 @@ func ReadReport(dir string) (*Report, error) {
 // writes under it when and why it was closed.
 func CloseInReview(dir, id, note string, at time.Time) error {
 	path := filepath.Join(dir, ReviewFile)
-	b, err := os.ReadFile(path)
+	b, err := boundedread.File(path, maxFileSize)
 	if err != nil {
 		return fmt.Errorf("gameday: %w", err)
 	}
@@ -248,7 +249,7 @@ func junitOf(r *Report) ([]byte, error) {
 	for _, d := range r.Drills {
 		name := fmt.Sprintf("%d %s", d.Index, d.Scenario)
 		var doc junitDoc
-		raw, err := os.ReadFile(filepath.Join(d.Dir, reports.JUnitFileName))
+		raw, err := boundedread.File(filepath.Join(d.Dir, reports.JUnitFileName), reports.MaxReportSize)
 		if d.Dir == "" || err != nil || xml.Unmarshal(raw, &doc) != nil || len(doc.Suites) == 0 {
 			// A drill skipped, or one that wrote no JUnit: one case says why.
 			tests++

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/faultdrill/faultdrill/internal/boundedread"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/verify"
 )
@@ -123,7 +123,7 @@ func ReadDrill(dir string) (Run, error) {
 		return Run{}, err
 	}
 	var services []string
-	if b, err := os.ReadFile(filepath.Join(dir, "scenario.yaml")); err == nil {
+	if b, err := boundedread.File(filepath.Join(dir, "scenario.yaml"), 256<<10); err == nil && !tooDeep(b) {
 		var sc struct {
 			System struct {
 				Services map[string]any `yaml:"services"`
@@ -331,4 +331,21 @@ func intOf(n sql.NullInt64) *int {
 	}
 	i := int(n.Int64)
 	return &i
+}
+
+// tooDeep reports whether src nests [ and { deeper than 64 levels: such a
+// scenario copy is not decoded for its services.
+func tooDeep(src []byte) bool {
+	depth := 0
+	for _, c := range src {
+		switch c {
+		case '[', '{':
+			if depth++; depth > 64 {
+				return true
+			}
+		case ']', '}':
+			depth = max(0, depth-1)
+		}
+	}
+	return false
 }

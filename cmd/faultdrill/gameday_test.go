@@ -147,3 +147,20 @@ func must(s string, err error) string {
 	Expect(err).NotTo(HaveOccurred())
 	return s
 }
+
+var _ = Describe("hostile input to gameday and review", func() {
+	It("refuses /dev/zero and a 30,000-deep file with one line and exit 2, reading no more than the limit", func(ctx SpecContext) {
+		code, _, errOut := cli(ctx, "gameday", "/dev/zero")
+		Expect(code).To(Equal(exitInvalid))
+		Expect(errOut).To(Equal("/dev/zero:1:1: the file is larger than 256 KiB, the limit for a game day; trim it\n"))
+		deep := writeFile("deep.yaml", "apiVersion: faultdrill/v1\nkind: GameDay\nmetadata: {name: "+strings.Repeat("[", 30000)+strings.Repeat("]", 30000)+"}\n")
+		code, _, errOut = cli(ctx, "gameday", deep)
+		Expect(code).To(Equal(exitInvalid))
+		Expect(errOut).To(Equal(deep + ":1:1: the YAML nests brackets deeper than 64 levels, the limit for a game day; flatten it\n"))
+		code, _, _ = cli(ctx, "validate", deep)
+		Expect(code).To(Equal(exitInvalid))
+		code, _, errOut = cli(ctx, "review", GinkgoT().TempDir())
+		Expect(code).To(Equal(exitInvalid))
+		Expect(errOut).To(ContainSubstring("give a game-day folder (it holds gameday.json)"))
+	})
+})
