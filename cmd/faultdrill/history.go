@@ -76,7 +76,7 @@ func historyCmd(ctx context.Context, args []string, e env) int {
 	if len(args) > 0 && args[0] == "import" {
 		return historyImport(ctx, args[1:], e)
 	}
-	flags := newFlags("history", "| history import DIR…", "List the drills recorded in the history, oldest first, with their outcome and figures.\n"+
+	flags := newFlags("history", "| faultdrill history import [--history PATH] DIR…", "List the drills recorded in the history, oldest first, with their outcome and figures.\n"+
 		"Every run records its drill; 'faultdrill history import DIR…' backfills drill folders\n(a drill folder, or a folder of them) run before, or recorded elsewhere.",
 		"faultdrill history --scenario ledger-bad-release --since 30d", e.stderr)
 	target := flags.String("history", "", historyFlagUsage)

@@ -110,7 +110,8 @@ Example:
 Exit codes: 0 passed, 1 harness error, 2 invalid input, 3 drill failed,
 4 integrity (acknowledged writes lost, duplicates, broken invariants,
 non-linearizable history), 5 RTO missed, 6 SLO missed, 7 unverified,
-8 void, 9 regressed (run --fail-on-regression), 130 interrupted, 137 killed (a report rebuilt by cleanup).
+8 void, 9 regressed (run --fail-on-regression), 130 interrupted,
+137 killed (a report rebuilt by cleanup).
 Run 'faultdrill <command> -h' for a command's flags.
 `)
 }
