@@ -91,10 +91,20 @@ func annotationProperty(s string) string {
 }
 
 func schema(_ context.Context, args []string, e env) int {
-	fs := newFlags("schema", "", "Print the JSON Schema of the scenario format (draft 2020-12), for editors.",
+	fs := newFlags("schema", "", "Print the JSON Schema of the scenario format (draft 2020-12), for editors;\n--kind gameday prints the game-day format's.",
 		"faultdrill schema > faultdrill.schema.json", e.stderr)
+	kind := fs.String("kind", "scenario", "the format: scenario or gameday")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
+	}
+	switch *kind {
+	case "gameday":
+		fmt.Fprint(e.stdout, string(gameday.Schema()))
+		return exitPassed
+	case "scenario":
+	default:
+		fmt.Fprintf(e.stderr, "faultdrill schema: --kind=%s: use scenario or gameday\n", term.Escape(*kind))
+		return exitInvalid
 	}
 	b, err := scenarios.Schema()
 	if err != nil {
