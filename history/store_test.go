@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/faultdrill/faultdrill/internal/testpg"
 	"path/filepath"
 	"time"
 
@@ -125,10 +126,10 @@ var _ = Describe("the history on SQLite", func() {
 
 var _ = Describe("the history on PostgreSQL", Ordered, func() {
 	var (
-		pg *postgres
+		pg *testpg.Server
 		n  int
 	)
-	BeforeAll(func(ctx SpecContext) { pg = startPostgres(ctx) })
+	BeforeAll(func(ctx SpecContext) { pg = testpg.Start(ctx, "history") })
 	// Each spec gets its own database on the one server.
 	storeSpecs(func(ctx context.Context) string {
 		GinkgoHelper()
@@ -139,6 +140,6 @@ var _ = Describe("the history on PostgreSQL", Ordered, func() {
 		name := fmt.Sprintf("history_%d", n)
 		_, err = db.ExecContext(ctx, "CREATE DATABASE "+name)
 		Expect(err).NotTo(HaveOccurred())
-		return fmt.Sprintf("postgres://postgres:secret@127.0.0.1:%d/%s?sslmode=disable&connect_timeout=5", pg.port, name)
+		return fmt.Sprintf("postgres://postgres:secret@127.0.0.1:%d/%s?sslmode=disable&connect_timeout=5", pg.Port(), name)
 	})
 })
