@@ -8,7 +8,7 @@ export CGO_ENABLED := 0
 
 FUZZTIME ?= 20s
 
-.PHONY: help build demo test bench fuzz lint clean
+.PHONY: help build demo gameday test bench fuzz lint clean
 
 ## help: list the targets
 help:
@@ -22,6 +22,10 @@ build:
 ## demo: run the bundled drill on the process runtime (no Docker needed)
 demo: build
 	$(BIN)/faultdrill run $(SCENARIO)
+
+## gameday: run the bundled game day (three drills, a combined report and review.md)
+gameday: build
+	$(BIN)/faultdrill gameday gamedays/example.yaml
 
 ## test: vet and run every test (what CI runs)
 # One package's tests at a time (-p 1): the end-to-end drills judge their own

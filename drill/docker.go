@@ -60,13 +60,25 @@ func (r *run) newDockerRuntime(ctx context.Context, services map[string]sut.Serv
 	}
 	rt, err := docker.New(ctx, docker.Options{
 		DrillID: r.report.Drill.ID, Services: services, BaseDir: r.sc.Dir, WorkDir: r.dir,
-		Vars: r.vars(), OnEvent: r.sutEvent, BuildLog: buildLog,
+		Vars: r.vars(), OnEvent: r.sutEvent, OnTiming: r.sutTiming, BuildLog: buildLog,
 	})
 	if err != nil {
 		buildLog.Close()
 		return nil, fmt.Errorf("drill: %w", err)
 	}
 	return &dockerRuntime{Runtime: rt, workDir: r.dir, buildLog: buildLog}, nil
+}
+
+// sutTiming journals the phases of a container start or stop
+// (sut.timing), so that where the seconds of a switch go shows in the
+// drill's journal: each phase in milliseconds, and the total.
+func (r *run) sutTiming(t docker.Timing) {
+	fields := map[string]any{"service": t.Service, "version": t.Version, "op": t.Op,
+		"total_ms": t.Total().Milliseconds()}
+	for _, p := range t.Phases {
+		fields[p.Name+"_ms"] = p.Duration.Milliseconds()
+	}
+	r.journal.Add("sut.timing", t.String(), fields)
 }
 
 // dockerRuntime is the docker runtime as the engine sees it: services run

@@ -80,18 +80,37 @@ var _ = Describe("the engine on the docker runtime", Ordered, ContinueOnFailure,
 
 		rep := runOnDocker(ctx, sc)
 		Expect(rep.Drill.Runtime).To(Equal("docker"))
-		// Same objectives as the process drill: container switches spend
-		// most of the error budget, so on a busy machine the score may fall
-		// below the pass mark. That, and only that, may fail it.
+		// Same objectives as the process drill, and it passes them: no gate
+		// fails, the score's included.
 		for _, g := range rep.Outcome.Gates {
-			if g.Name != reports.GateScore {
-				Expect(g.State).NotTo(Equal(reports.GateFailed), "gate %s: %v", g.Name, g.Reasons)
-			}
+			Expect(g.State).NotTo(Equal(reports.GateFailed), "gate %s: %v", g.Name, g.Reasons)
 		}
-		Expect(rep.Status == reports.Passed).To(Equal(rep.Score.Value >= rep.Score.PassScore), "the verdict follows the score")
+		Expect(rep.Status).To(Equal(reports.Passed), "score %d of pass mark %d", rep.Score.Value, rep.Score.PassScore)
 		Expect(*rep.Measures.RTO).To(BeNumerically("<=", rep.Objectives.RTO))
 		AddReportEntry("docker demo drill", fmt.Sprintf("%s, score %d, error budget part %.2f", rep.Status, rep.Score.Value,
 			scorePart(rep, reports.PartErrorBudget)))
+
+		// Where the seconds of each switch go: every stop and start of the
+		// api is journalled with its phases.
+		var switches []string
+		for _, e := range journalEntries(rep.Drill.Dir) {
+			if e.Kind != "sut.timing" || e.Fields["service"] != "api" {
+				continue
+			}
+			switches = append(switches, e.Msg)
+			switch e.Fields["op"] {
+			case docker.OpStop:
+				Expect(e.Fields).To(HaveKey(docker.PhaseTerm+"_ms"), e.Msg)
+				Expect(e.Fields).To(HaveKey(docker.PhaseRemove+"_ms"), e.Msg)
+			case docker.OpStart:
+				Expect(e.Fields).To(HaveKey(docker.PhaseCreate+"_ms"), e.Msg)
+				Expect(e.Fields).To(HaveKey(docker.PhaseHealth+"_ms"), e.Msg)
+			}
+		}
+		// Started, then v1 → v2 and v2 → v1 (a stop and a start each),
+		// then stopped at the end.
+		Expect(switches).To(HaveLen(6), "%v", switches)
+		AddReportEntry("docker demo drill switches", strings.Join(switches, "\n"))
 		Expect(rep.Trigger).NotTo(BeNil())
 		Expect(rep.Actions).To(HaveLen(1))
 		Expect(rep.Actions[0]).To(And(HaveField("From", "v2"), HaveField("To", "v1"), HaveField("Error", "")))

@@ -124,7 +124,10 @@ func loadText(r *Report) string {
 
 func lagText(r *Report) string {
 	h := r.Harness
-	if r.Phases.LoadStart == nil || h.Lag.Hits == 0 {
+	switch {
+	case r.Phases.LoadStart != nil && h.Lag.Hits == 0 && r.Status == Killed && r.Load.Ops > 0:
+		return "not measured: the harness was killed before it summed its lag"
+	case r.Phases.LoadStart == nil || h.Lag.Hits == 0:
 		return "not measured: no request was sent"
 	}
 	return fmt.Sprintf("at most %s behind its schedule, %d of %d requests more than 100ms late (tolerance %s)",

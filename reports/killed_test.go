@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -33,5 +34,16 @@ var _ = Describe("the verdict of a killed drill", func() {
 				Expect(g.Detail).To(HavePrefix("not judged: the drill did not complete"), g.Name)
 			}
 		}
+	})
+
+	It("says the load generator's lag was not summed, not that no request was sent", func() {
+		start := time.Second
+		r := &reports.Report{Status: reports.Killed, Phases: reports.Phases{LoadStart: &start},
+			Load: reports.LoadSummary{Ops: 216, Acknowledged: 216}}
+		reports.Judge(r)
+		var md strings.Builder
+		Expect(reports.WriteMarkdown(&md, r)).To(Succeed())
+		Expect(md.String()).To(ContainSubstring("not measured: the harness was killed before it summed its lag"))
+		Expect(md.String()).NotTo(ContainSubstring("no request was sent"))
 	})
 })

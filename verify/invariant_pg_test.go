@@ -3,6 +3,7 @@ package verify_test
 import (
 	"database/sql"
 	"errors"
+	"github.com/faultdrill/faultdrill/internal/testpg"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -13,10 +14,10 @@ import (
 )
 
 var _ = Describe("Invariants over PostgreSQL", Ordered, Label("postgres"), func() {
-	var pg *postgres
+	var pg *testpg.Server
 	var db *sql.DB
 	BeforeAll(func(ctx SpecContext) {
-		pg = startPostgres(ctx)
+		pg = testpg.Start(ctx, "verify")
 		var err error
 		db, err = sql.Open("pgx", pg.DSN())
 		Expect(err).NotTo(HaveOccurred())

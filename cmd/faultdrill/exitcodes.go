@@ -10,4 +10,7 @@ const (
 	exitError       = reports.ExitError
 	exitInvalid     = reports.ExitInvalid
 	exitInterrupted = reports.ExitInterrupted
+	// exitRegression: the drill passed, but regressed against the
+	// earlier runs of its scenario (run --fail-on-regression).
+	exitRegression = 9
 )

@@ -61,6 +61,10 @@ func commands() []command {
 		{"plan", "print a scenario's resolved timeline and defaults, without running it", plan},
 		{"schema", "print the JSON Schema of the scenario format, for editors", schema},
 		{"init", "write a commented starter scenario to edit", initScenario},
+		{"gameday", "run a game day's drills in order: combined report and review.md", gamedayCmd},
+		{"review", "list or close the action items of a game day's review", review},
+		{"history", "list the drills recorded in the history; import drill folders into it", historyCmd},
+		{"trends", "figures per scenario and service over time, and an HTML page of charts", trends},
 		{"report", "render a drill folder's report again: Markdown, JUnit XML, HTML", report},
 		{"cleanup", "revert what killed drills left behind: faults, processes", cleanupDrills},
 		{"version", "print faultdrill's version, VCS revision and Go version", version},
@@ -106,7 +110,8 @@ Example:
 Exit codes: 0 passed, 1 harness error, 2 invalid input, 3 drill failed,
 4 integrity (acknowledged writes lost, duplicates, broken invariants,
 non-linearizable history), 5 RTO missed, 6 SLO missed, 7 unverified,
-8 void, 130 interrupted, 137 killed (a report rebuilt by cleanup).
+8 void, 9 regressed (run --fail-on-regression), 130 interrupted,
+137 killed (a report rebuilt by cleanup).
 Run 'faultdrill <command> -h' for a command's flags.
 `)
 }

@@ -24,4 +24,11 @@ var _ = BeforeSuite(func() {
 	ledgerBin, err = testbin.Build(testbin.Ledger)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, filepath.Dir(ledgerBin))
+	// Drills run by the specs are recorded in a history of their own, not
+	// in .faultdrill/history.db of the source tree; specs of the history
+	// give --history.
+	dir, err := os.MkdirTemp("", "faultdrill-history-")
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(os.RemoveAll, dir)
+	Expect(os.Setenv("FAULTDRILL_HISTORY", filepath.Join(dir, "history.db"))).To(Succeed())
 })

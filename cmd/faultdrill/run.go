@@ -16,6 +16,7 @@ import (
 
 	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/faults"
+	"github.com/faultdrill/faultdrill/history"
 	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/scenarios"
@@ -39,6 +40,9 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	toxiproxy := fs.String("toxiproxy", "", "URL of a running toxiproxy server to use instead of the embedded one")
 	runtime := fs.String("runtime", "", "run the services as local processes (process) or as containers (docker); overrides system.runtime")
 	replay := fs.String("replay", "", "rerun the drill of this drill folder with the same inputs (a --var given too replaces a recorded one)")
+	histFlag := fs.String("history", "", historyFlagUsage)
+	failOnRegression := fs.Bool("fail-on-regression", false, "exit 9 when the drill passed but regressed against the earlier runs of its scenario in the history")
+	factor := fs.Float64("regression-factor", history.DefaultFactor, "a regression is an RTO, detection time or rollback duration this many times its trailing median, or integrity turned violated")
 	vars := varsFlag{}
 	fs.Var(vars, "var", "override a var the scenario declares, NAME=VALUE (repeatable)")
 	files, err := parse(fs, args)
@@ -114,17 +118,30 @@ func runDrill(ctx context.Context, args []string, e env) int {
 	if err != nil && rep.Status != reports.Interrupted {
 		fmt.Fprintf(e.stderr, "faultdrill run: %s\n", term.EscapeText(err.Error()))
 	}
+	regs := recordRun(ctx, e, historyTarget(*histFlag), rep, sortedKeys(sc.System.Services), *factor)
 	if *asJSON {
-		writeVerdictJSON(e.stdout, rep)
+		writeVerdictJSON(e.stdout, rep, regs)
 	} else {
 		writeSummary(e.stdout, rep)
+		writeRegressions(e.stdout, regs)
 	}
 	if errors.Is(err, sut.ErrBadSpec) {
 		// A service the runtime cannot run as written (--runtime overrides
 		// the runtime the scenario was validated for).
 		return exitInvalid
 	}
-	return rep.Outcome.Class.ExitCode()
+	code := rep.Outcome.Class.ExitCode()
+	if code == exitPassed && *failOnRegression && len(regs) > 0 {
+		return exitRegression
+	}
+	return code
+}
+
+// writeRegressions prints one line per regression after the summary.
+func writeRegressions(w io.Writer, regs []history.Regression) {
+	for _, g := range regs {
+		fmt.Fprintf(w, "regression        %s\n", term.EscapeText(g.String()))
+	}
 }
 
 // runInputs are the inputs of one run: from the flags, or from the drill
@@ -259,10 +276,13 @@ type verdictJSON struct {
 	} `json:"load"`
 	Folder string `json:"folder"`
 	Report string `json:"report"`
+	// Regressions say, one sentence each, how the drill regressed against
+	// the earlier runs of its scenario in the history.
+	Regressions []string `json:"regressions,omitempty"`
 }
 
 // writeVerdictJSON prints rep's verdict as one JSON object and a newline.
-func writeVerdictJSON(w io.Writer, rep *reports.Report) {
+func writeVerdictJSON(w io.Writer, rep *reports.Report, regs []history.Regression) {
 	v := verdictJSON{
 		Scenario: rep.Drill.Scenario, Status: rep.Status, Class: rep.Outcome.Class, ExitCode: rep.Outcome.Class.ExitCode(),
 		PassScore: rep.Score.PassScore, Reasons: rep.Outcome.Reasons, Warnings: rep.Outcome.Warnings,
@@ -276,6 +296,9 @@ func writeVerdictJSON(w io.Writer, rep *reports.Report) {
 	}
 	if v.Warnings == nil {
 		v.Warnings = []string{}
+	}
+	for _, g := range regs {
+		v.Regressions = append(v.Regressions, g.String())
 	}
 	v.Load.Ops, v.Load.Acknowledged, v.Load.Failed, v.Load.Indeterminate = rep.Load.Ops, rep.Load.Acknowledged, rep.Load.Failed, rep.Load.Indeterminate
 	_ = json.NewEncoder(w).Encode(v)

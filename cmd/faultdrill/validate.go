@@ -7,12 +7,13 @@ import (
 	"io"
 	"strings"
 
+	"github.com/faultdrill/faultdrill/gameday"
 	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/scenarios"
 )
 
 func validate(_ context.Context, args []string, e env) int {
-	fs := newFlags("validate", "FILE...", "Check scenario files: every problem of every file is reported, one line each,\nas file:line:col: what is wrong (--format github: as GitHub Actions annotations).",
+	fs := newFlags("validate", "FILE...", "Check scenario and game-day files (kind: GameDay, with the scenarios they run): every problem of every file is reported, one line each,\nas file:line:col: what is wrong (--format github: as GitHub Actions annotations).",
 		"faultdrill validate --format github scenarios/examples/*.yaml", e.stderr)
 	format := fs.String("format", "text", "how problems are written: text (file:line:col: message, on stderr) or github (::error annotations, on stdout)")
 	files, err := parse(fs, args)
@@ -29,6 +30,12 @@ func validate(_ context.Context, args []string, e env) int {
 	}
 	code := exitPassed
 	for _, f := range files {
+		if gameday.IsGameDay(f) {
+			if !validateGameDay(f, *format, e) {
+				code = exitInvalid
+			}
+			continue
+		}
 		sc, err := scenarios.Load(f)
 		if err != nil {
 			code = exitInvalid
@@ -84,10 +91,20 @@ func annotationProperty(s string) string {
 }
 
 func schema(_ context.Context, args []string, e env) int {
-	fs := newFlags("schema", "", "Print the JSON Schema of the scenario format (draft 2020-12), for editors.",
+	fs := newFlags("schema", "", "Print the JSON Schema of the scenario format (draft 2020-12), for editors;\n--kind gameday prints the game-day format's.",
 		"faultdrill schema > faultdrill.schema.json", e.stderr)
+	kind := fs.String("kind", "scenario", "the format: scenario or gameday")
 	if _, err := parse(fs, args); err != nil {
 		return flagExit(err)
+	}
+	switch *kind {
+	case "gameday":
+		fmt.Fprint(e.stdout, string(gameday.Schema()))
+		return exitPassed
+	case "scenario":
+	default:
+		fmt.Fprintf(e.stderr, "faultdrill schema: --kind=%s: use scenario or gameday\n", term.Escape(*kind))
+		return exitInvalid
 	}
 	b, err := scenarios.Schema()
 	if err != nil {

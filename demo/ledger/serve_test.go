@@ -44,4 +44,33 @@ var _ = Describe("Serve", func() {
 		_, err = net.DialTimeout("tcp", ln.Addr().String(), time.Second)
 		Expect(err).To(HaveOccurred(), "the listener is closed")
 	})
+	It("does not wait for a connection that has sent no request yet", func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		served := make(chan error, 1)
+		go func() { served <- ledger.Serve(ctx, ln, http.NotFoundHandler(), nil) }()
+		// A client's spare pooled connection, or one a proxy opened for a
+		// client: dialed, never used.
+		spare, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(spare.Close)
+		Eventually(func() error { // accepted by the server: the listener answers
+			c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+			if err == nil {
+				c.Close()
+			}
+			return err
+		}).Should(Succeed())
+
+		start := time.Now()
+		cancel()
+		Eventually(served).WithTimeout(4 * time.Second).Should(Receive(BeNil()))
+		// net/http alone waits 5 s for such a connection.
+		Expect(time.Since(start)).To(BeNumerically("<", 3*time.Second))
+		Expect(spare.SetReadDeadline(time.Now().Add(time.Second))).To(Succeed())
+		_, err = spare.Read(make([]byte, 1))
+		Expect(err).To(HaveOccurred(), "the server closed the spare connection")
+	})
 })

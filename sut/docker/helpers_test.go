@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,6 +38,69 @@ func (e *events) kinds(service string) []string {
 		if ev.Service == service {
 			out = append(out, ev.Version+" "+ev.Kind)
 		}
+	}
+	return out
+}
+
+// detail is the detail of the last event of one kind of a service
+// version, "" when there is none.
+func (e *events) detail(service, version, kind string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d := ""
+	for _, ev := range e.all {
+		if ev.Service == service && ev.Version == version && ev.Kind == kind {
+			d = ev.Detail
+		}
+	}
+	return d
+}
+
+// timingLog records the timings of starts and stops; it is safe for
+// concurrent use.
+type timingLog struct {
+	mu  sync.Mutex
+	all []docker.Timing
+}
+
+func (l *timingLog) add(t docker.Timing) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, t)
+}
+
+// reset forgets the timings recorded so far.
+func (l *timingLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = nil
+}
+
+// snapshot returns the timings recorded so far.
+func (l *timingLog) snapshot() []docker.Timing {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.all)
+}
+
+// last returns the last timing of op on service (zero when none).
+func (l *timingLog) last(op, service string) docker.Timing {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var t docker.Timing
+	for _, x := range l.all {
+		if x.Op == op && x.Service == service {
+			t = x
+		}
+	}
+	return t
+}
+
+// phaseNames lists the phases of a timing, in order.
+func phaseNames(t docker.Timing) []string {
+	var out []string
+	for _, p := range t.Phases {
+		out = append(out, p.Name)
 	}
 	return out
 }

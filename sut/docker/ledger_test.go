@@ -3,6 +3,7 @@ package docker_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ var _ = Describe("the demo ledger on containers", Ordered, Label("docker"), func
 	var (
 		rt      *docker.Runtime
 		ev      *events
+		timings *timingLog
 		work    string
 		drill   string
 		proxy   *toxiclient.Proxy
@@ -29,9 +31,10 @@ var _ = Describe("the demo ledger on containers", Ordered, Label("docker"), func
 
 	BeforeAll(func(ctx SpecContext) {
 		requireEngine()
-		drill, work, ev = drills.next("ledger"), GinkgoT().TempDir(), &events{}
+		drill, work, ev, timings = drills.next("ledger"), GinkgoT().TempDir(), &events{}, &timingLog{}
 		var err error
-		rt, err = docker.New(ctx, docker.Options{DrillID: drill, Services: ledgerServices(), WorkDir: work, OnEvent: ev.add})
+		rt, err = docker.New(ctx, docker.Options{DrillID: drill, Services: ledgerServices(), WorkDir: work,
+			OnEvent: ev.add, OnTiming: timings.add})
 		Expect(err).NotTo(HaveOccurred())
 		closeOnCleanup(rt)
 
@@ -101,8 +104,24 @@ var _ = Describe("the demo ledger on containers", Ordered, Label("docker"), func
 		Eventually(func() int { return code(read(apiAddr, "kept")) }).
 			WithTimeout(10 * time.Second).WithPolling(200 * time.Millisecond).Should(Equal(200))
 
+		// A connection a client dialed and has not used yet: the api
+		// exits on SIGTERM without waiting for it (no SIGKILL after the
+		// 2 s grace).
+		spare, err := net.DialTimeout("tcp", apiAddr, time.Second)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(spare.Close)
 		Expect(rt.Stop(ctx, "api")).To(Succeed())
+		Expect(ev.detail("api", "v1", sut.EventStopped)).To(Equal("exit code 0"))
 		startAPI(ctx, "v2")
+		// Each stop and start is timed, phase by phase.
+		stop, start := timings.last(docker.OpStop, "api"), timings.last(docker.OpStart, "api")
+		Expect(stop.Version).To(Equal("v1"))
+		Expect(phaseNames(stop)).To(Equal([]string{docker.PhaseTerm, docker.PhaseLogs, docker.PhaseRemove}))
+		Expect(start.Version).To(Equal("v2"))
+		Expect(phaseNames(start)).To(Equal([]string{docker.PhasePrepare, docker.PhaseCreate, docker.PhaseRun,
+			docker.PhaseHealth, docker.PhaseSettle}))
+		Expect(start.Phase(docker.PhaseRun)).To(BeNumerically(">", 0))
+		Expect(start.String()).To(MatchRegexp(`^start api v2 in \d+ms \(prepare \d+ms, create \d+ms, run \d+ms, health \d+ms, settle \d+ms\)$`))
 		r, err := read(apiAddr, "kept")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(r.Code).To(Equal(200))

@@ -54,6 +54,10 @@ type Options struct {
 	// It is called synchronously, possibly from several goroutines at once,
 	// and must not block for long.
 	OnEvent func(sut.Event)
+	// OnTiming, if set, receives the phases of every Start and Stop of a
+	// service (not of toxiproxy) that succeeded: where the time of a
+	// version switch goes. Called synchronously; it must not block.
+	OnTiming func(Timing)
 	// ToxiproxyImage is the image StartToxiproxy runs (default
 	// ToxiproxyImage).
 	ToxiproxyImage string

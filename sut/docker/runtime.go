@@ -34,6 +34,7 @@ type Runtime struct {
 	workDir     string
 	vars        map[string]string
 	onEvent     func(sut.Event)
+	onTiming    func(Timing)
 	toxiImage   string
 	keepVolumes bool
 	buildLog    io.Writer
@@ -135,7 +136,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		return nil, err
 	}
 	r := &Runtime{
-		id: opts.DrillID, baseDir: baseDir, workDir: workDir, vars: opts.Vars, onEvent: opts.OnEvent,
+		id: opts.DrillID, baseDir: baseDir, workDir: workDir, vars: opts.Vars, onEvent: opts.OnEvent, onTiming: opts.OnTiming,
 		toxiImage: cmp.Or(opts.ToxiproxyImage, ToxiproxyImage), keepVolumes: opts.KeepVolumes,
 		buildLog: cmp.Or[io.Writer](opts.BuildLog, io.Discard), logger: tclog.NewNoopLogger(),
 		cli: cli, netName: networkName(opts.DrillID), services: services, built: map[string]string{},

@@ -39,6 +39,7 @@ func (r *Runtime) Start(ctx context.Context, service, version string, vars map[s
 	}
 	svc.op.Lock()
 	defer svc.op.Unlock()
+	sw := newStopwatch(OpStart, service, version)
 	if err := r.startable(ctx, svc, version); err != nil {
 		return sut.Instance{}, err
 	}
@@ -57,10 +58,12 @@ func (r *Runtime) Start(ctx context.Context, service, version string, vars map[s
 	if err != nil {
 		return sut.Instance{}, fmt.Errorf("docker: start %s %s: %w", service, version, err)
 	}
-	c, err := r.launch(ctx, svc, version, image, p, hostPort)
+	sw.lap(PhasePrepare)
+	c, err := r.launch(ctx, svc, version, image, p, hostPort, sw)
 	if err != nil {
 		return sut.Instance{}, err
 	}
+	r.report(sw)
 	return c.instance(), nil
 }
 
@@ -149,8 +152,9 @@ func (r *Runtime) plan(svc *service, version string, vs sut.VersionSpec, startVa
 	return p, nil
 }
 
-// launch creates and starts the container and waits for its health.
-func (r *Runtime) launch(ctx context.Context, svc *service, version, image string, p launchPlan, hostPort int) (*ctr, error) {
+// launch creates and starts the container and waits for its health,
+// timing each phase on sw.
+func (r *Runtime) launch(ctx context.Context, svc *service, version, image string, p launchPlan, hostPort int, sw *stopwatch) (*ctr, error) {
 	lctx, cancel := context.WithTimeout(ctx, svc.spec.StartTimeout+launchSlack)
 	defer cancel()
 	c := &ctr{service: svc.name, version: version, image: image, logPath: r.logPath(svc.name, version)}
@@ -169,7 +173,7 @@ func (r *Runtime) launch(ctx context.Context, svc *service, version, image strin
 			ConfigModifier:     func(cfg *container.Config) { cfg.WorkingDir = p.workDir },
 			HostConfigModifier: bindLoopback(svc.port, hostPort),
 			WaitingFor:         healthWait(svc.spec.Health, svc.port, svc.spec.StartTimeout),
-			LifecycleHooks:     []testcontainers.ContainerLifecycleHooks{r.startedHook(c)},
+			LifecycleHooks:     []testcontainers.ContainerLifecycleHooks{r.startedHook(c), lapHook(sw)},
 		},
 		Started: true,
 		Logger:  r.logger,
@@ -182,6 +186,7 @@ func (r *Runtime) launch(ctx context.Context, svc *service, version, image strin
 	if err != nil {
 		return nil, r.startFailed(ctx, svc, c, err)
 	}
+	sw.lap(PhaseHealth)
 	if err := r.settle(lctx, svc, c); err != nil {
 		return nil, r.startFailed(ctx, svc, c, err)
 	}
@@ -191,6 +196,7 @@ func (r *Runtime) launch(ctx context.Context, svc *service, version, image strin
 	svc.handedOut = true
 	r.mu.Unlock()
 	r.watch(c)
+	sw.lap(PhaseSettle)
 	r.emitFor(c, sut.EventHealthy, c.addr)
 	return c, nil
 }
@@ -228,6 +234,21 @@ func (r *Runtime) startedHook(c *ctr) testcontainers.ContainerLifecycleHooks {
 				return nil
 			},
 		},
+	}
+}
+
+// lapHook ends the create phase once the container exists and the run
+// phase once its process started; the health wait follows.
+func lapHook(sw *stopwatch) testcontainers.ContainerLifecycleHooks {
+	lap := func(name string) testcontainers.ContainerHook {
+		return func(context.Context, testcontainers.Container) error {
+			sw.lap(name)
+			return nil
+		}
+	}
+	return testcontainers.ContainerLifecycleHooks{
+		PostCreates: []testcontainers.ContainerHook{lap(PhaseCreate)},
+		PostStarts:  []testcontainers.ContainerHook{lap(PhaseRun)},
 	}
 }
 

@@ -32,8 +32,14 @@ func (r *Runtime) Stop(ctx context.Context, service string) error {
 	if c == nil {
 		return nil
 	}
+	sw := newStopwatch(OpStop, service, c.version)
 	how := r.stopContainer(ctx, svc, c)
-	return r.remove(ctx, svc, c, how)
+	sw.lap(PhaseTerm)
+	if err := r.remove(ctx, svc, c, how, sw); err != nil {
+		return err
+	}
+	r.report(sw)
+	return nil
 }
 
 // stopContainer stops a running container gracefully and says how it
@@ -68,14 +74,20 @@ func (r *Runtime) stopContainer(ctx context.Context, svc *service, c *ctr) strin
 }
 
 // remove saves the logs of a container and removes it (killing it if it
-// still runs); the service (nil for toxiproxy) has no container
-// afterwards.
-func (r *Runtime) remove(ctx context.Context, svc *service, c *ctr, how string) error {
+// still runs), timing both on sw when it is not nil; the service (nil for
+// toxiproxy) has no container afterwards.
+func (r *Runtime) remove(ctx context.Context, svc *service, c *ctr, how string, sw *stopwatch) error {
 	rmCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removeTimeout)
 	defer cancel()
 	_, logErr := r.saveLogs(rmCtx, c, "stopped: "+how)
+	if sw != nil {
+		sw.lap(PhaseLogs)
+	}
 	r.unwatch(c)
 	err := c.c.Terminate(rmCtx, testcontainers.StopTimeout(0))
+	if sw != nil {
+		sw.lap(PhaseRemove)
+	}
 	r.mu.Lock()
 	if svc != nil && svc.cur == c {
 		svc.cur = nil
@@ -90,7 +102,7 @@ func (r *Runtime) remove(ctx context.Context, svc *service, c *ctr, how string) 
 
 // discard removes the container of a service that exited.
 func (r *Runtime) discard(ctx context.Context, svc *service, c *ctr) error {
-	return r.remove(ctx, svc, c, c.exitStatus)
+	return r.remove(ctx, svc, c, c.exitStatus, nil)
 }
 
 // roundUpSecond rounds d up to whole seconds, as Docker counts stop

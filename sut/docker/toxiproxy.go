@@ -80,7 +80,7 @@ func (r *Runtime) StartToxiproxy(ctx context.Context) (apiURL string, err error)
 	}
 	if err != nil {
 		if c.c != nil {
-			_ = r.remove(ctx, nil, c, "start failed: "+err.Error())
+			_ = r.remove(ctx, nil, c, "start failed: "+err.Error(), nil)
 		}
 		return "", fmt.Errorf("docker: start toxiproxy: %w", err)
 	}
@@ -118,7 +118,7 @@ func (r *Runtime) stopToxiproxy(ctx context.Context) error {
 	if err := t.c.c.Stop(ctx, &grace); err != nil {
 		how = "SIGKILL: " + err.Error()
 	}
-	return r.remove(ctx, nil, t.c, how)
+	return r.remove(ctx, nil, t.c, how, nil)
 }
 
 // LinkAddr maps the address a proxy listens on inside the toxiproxy

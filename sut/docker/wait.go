@@ -5,15 +5,20 @@ import (
 	"time"
 
 	"github.com/testcontainers/testcontainers-go/wait"
-
-	"github.com/faultdrill/faultdrill/sut"
 )
+
+// healthPollInterval is the time between two health checks of a start.
+// Each check also asks the engine whether the container still runs, so
+// it is not shorter; a container's process is typically ready 20–60 ms
+// after it starts, which sut.HealthPollInterval (50 ms) rounded up to a
+// whole poll.
+const healthPollInterval = 20 * time.Millisecond
 
 // healthWait waits for 2xx on the health path or, without one, for any
 // HTTP answer on the port, on the host address the runtime bound.
 func healthWait(path string, port int, timeout time.Duration) wait.Strategy {
 	w := wait.ForHTTP(path).WithPort(portSpec(port)).
-		WithStartupTimeout(timeout).WithPollInterval(sut.HealthPollInterval)
+		WithStartupTimeout(timeout).WithPollInterval(healthPollInterval)
 	if path == "" {
 		w = w.WithStatusCodeMatcher(func(int) bool { return true })
 	}

@@ -1,4 +1,7 @@
-package verify_test
+// Package testpg starts a throwaway PostgreSQL server for specs that need a
+// real one (the invariant verifier's SQL queries, the history store), with
+// the system's initdb and pg_ctl.
+package testpg
 
 import (
 	"context"
@@ -16,9 +19,9 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-// postgres is a throwaway PostgreSQL server on 127.0.0.1, started with
+// Server is a throwaway PostgreSQL server on 127.0.0.1, started with
 // the system's initdb and pg_ctl.
-type postgres struct {
+type Server struct {
 	bin  string // folder of initdb, pg_ctl and postgres
 	dir  string // owns the data folder, the socket and the log
 	port int
@@ -27,17 +30,20 @@ type postgres struct {
 	asUser *user.User
 }
 
+// Port returns the loopback port the server listens on.
+func (p *Server) Port() int { return p.port }
+
 // DSN returns the URL of the server's postgres database.
-func (p *postgres) DSN() string {
+func (p *Server) DSN() string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=5", p.port)
 }
 
-// startPostgres starts a server for the current spec tree and stops it
-// with DeferCleanup. It skips, saying why, when there are no server
-// binaries or no user to run them as.
-func startPostgres(ctx context.Context) *postgres {
+// Start starts a server for the current spec tree and stops it with
+// DeferCleanup. It skips, saying why, when there are no server binaries or
+// no user to run them as. prefix names its temporary folder.
+func Start(ctx context.Context, prefix string) *Server {
 	GinkgoHelper()
-	p := &postgres{bin: postgresBin()}
+	p := &Server{bin: postgresBin()}
 	if p.bin == "" {
 		Skip("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or on PATH: install Debian's postgresql package")
 	}
@@ -53,7 +59,7 @@ func startPostgres(ctx context.Context) *postgres {
 	}
 
 	var err error
-	p.dir, err = os.MkdirTemp("", "verify-pg-")
+	p.dir, err = os.MkdirTemp("", prefix+"-pg-")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, p.dir)
 	if p.asUser != nil {
@@ -77,7 +83,7 @@ func startPostgres(ctx context.Context) *postgres {
 
 // run runs one of the server's programs, as the server's user, and fails
 // the spec with its output when it fails.
-func (p *postgres) run(ctx context.Context, program string, args ...string) {
+func (p *Server) run(ctx context.Context, program string, args ...string) {
 	GinkgoHelper()
 	path := filepath.Join(p.bin, program)
 	cmd := exec.CommandContext(ctx, path, args...)
