@@ -3,8 +3,6 @@ package load
 import (
 	"cmp"
 	"errors"
-	"slices"
-	"sync"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -114,57 +112,4 @@ func (in *interner) intern(v string) string {
 		in.seen[v] = v
 	}
 	return v
-}
-
-// opLog is the run's ops in arrival order, shared by the streams that
-// append and the live windows that read.
-type opLog struct {
-	mu     sync.Mutex
-	ops    []Op
-	maxEnd time.Duration
-}
-
-func (l *opLog) add(op Op) {
-	l.mu.Lock()
-	if len(l.ops) == 0 || op.End > l.maxEnd {
-		l.maxEnd = op.End
-	}
-	l.ops = append(l.ops, op)
-	l.mu.Unlock()
-}
-
-// since appends to dst the ops from index i on and returns it with the
-// index to ask for next time.
-func (l *opLog) since(dst []Op, i int) ([]Op, int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append(dst, l.ops[i:]...), len(l.ops)
-}
-
-// from returns the ops from index i on, without copying: the log only
-// appends, so they stay as they are until sorted is called.
-func (l *opLog) from(i int) []Op {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.ops[i:len(l.ops):len(l.ops)]
-}
-
-// last returns the latest end seen, and whether there is any op.
-func (l *opLog) last() (time.Duration, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.maxEnd, len(l.ops) > 0
-}
-
-// sorted returns the ops in completion order, in a slice without much
-// room to spare (a run that fell short of its rate leaves much of what
-// was set aside unused). Call it once every stream is done.
-func (l *opLog) sorted() []Op {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if spare := cap(l.ops) - len(l.ops); spare > len(l.ops)/16 {
-		l.ops = slices.Clone(l.ops)
-	}
-	slices.SortStableFunc(l.ops, func(a, b Op) int { return cmp.Compare(a.End, b.End) })
-	return l.ops
 }
