@@ -28,8 +28,6 @@ type streamRecorder struct {
 	keys      *keyPicker     // nil unless the stream has keys
 	rules     *httpapi.Rules // what an answer means
 	absentOK  bool           // an absent answer acknowledges
-	versions  interner       // versions of the services that answered
-	flags     interner       // X-Flags values
 }
 
 func newStreamRecorder(st StreamSpec, base time.Time, timeout time.Duration, transport *recordingTransport, keys *keyPicker, rules *httpapi.Rules) *streamRecorder {
@@ -54,7 +52,7 @@ func (s *streamRecorder) op(res *vegeta.Result) (op Op, ok bool) {
 	op.Start = res.Timestamp.Sub(s.base)
 	op.End = op.Start + res.Latency
 	op.Outcome, op.ErrClass = Classify(res.Code, err, res.Code == 0 && res.Latency >= s.timeout)
-	op.Flags = s.flags.intern(header(res.Headers, HeaderFlags))
+	op.Flags = header(res.Headers, HeaderFlags) // shared by the opLog's string table
 	if op.ID != "" {
 		op.Key = s.keys.key(op.ID)
 	}
@@ -66,7 +64,7 @@ func (s *streamRecorder) op(res *vegeta.Result) (op Op, ok bool) {
 	}
 	// An answer: the stream's rules say what it means.
 	a := s.rules.Read(int(res.Code), res.Headers, res.Body)
-	op.Version = s.versions.intern(a.Version)
+	op.Version = a.Version
 	acked := a.Ack
 	if !s.write && a.Absent {
 		acked = s.absentOK // a read of an absent item: valid, or a failure where the stream says so
