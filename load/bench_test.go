@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -40,12 +42,20 @@ const benchDuration = 2 * time.Second
 
 // trivialServer answers every request at once, on loopback.
 func trivialServer(b *testing.B) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("X-Version", "v1")
 	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			newConns.Add(1)
+		}
+	}
+	srv.Start()
 	b.Cleanup(srv.Close)
 	return srv
 }
+
+var newConns atomic.Int64
 
 // attackRun is what one attack did: requests, wall time, and the CPU time
 // of the whole process (client and server) meanwhile.
@@ -56,11 +66,13 @@ type attackRun struct {
 	alloc    uint64 // bytes allocated meanwhile
 	acked    int
 	historyB uint64 // heap the recorded history keeps alive
+	conns    int64
 }
 
 func (r *attackRun) add(o attackRun) {
 	r.ops, r.took, r.cpu, r.alloc = r.ops+o.ops, r.took+o.took, r.cpu+o.cpu, r.alloc+o.alloc
 	r.acked, r.historyB = r.acked+o.acked, r.historyB+o.historyB
+	r.conns += o.conns
 }
 
 func (r attackRun) rate() float64 { return float64(r.ops) / r.took.Seconds() }
@@ -84,24 +96,24 @@ func warmUp(srv *httptest.Server, rate int) { plainAttackFor(srv, rate, benchDur
 
 func plainAttackFor(srv *httptest.Server, rate int, duration time.Duration) attackRun {
 	defer srv.CloseClientConnections()
-	start, cpu, alloc := time.Now(), cpuTime(), allocated()
+	start, cpu, alloc, c0 := time.Now(), cpuTime(), allocated(), newConns.Load()
 	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodPut, URL: srv.URL + "/kv/x"})
 	n := 0
 	for range vegeta.NewAttacker().Attack(targeter, vegeta.ConstantPacer{Freq: rate, Per: time.Second}, duration, "plain") {
 		n++
 	}
-	return attackRun{ops: n, took: time.Since(start), cpu: cpuTime() - cpu, alloc: allocated() - alloc}
+	return attackRun{ops: n, took: time.Since(start), cpu: cpuTime() - cpu, alloc: allocated() - alloc, conns: newConns.Load() - c0}
 }
 
 // runRecorded runs load.Run with full history, streamed to w.
 func runRecorded(b *testing.B, srv *httptest.Server, w *countingWriter, rate int) attackRun {
 	defer srv.CloseClientConnections()
 	st := load.StreamSpec{Name: "w", Rate: load.Rate{Freq: rate, Per: time.Second}, Path: "/kv/{id}", Writes: true}
-	start, cpu, alloc := time.Now(), cpuTime(), allocated()
+	start, cpu, alloc, c0 := time.Now(), cpuTime(), allocated(), newConns.Load()
 	spec := load.Spec{Duration: benchDuration, Timeout: vegeta.DefaultTimeout, Streams: []load.StreamSpec{st}} // as plain vegeta
 	h, err := load.Run(context.Background(), spec,
 		load.Options{Target: srv.URL, Base: start, HistoryWriter: w})
-	r := attackRun{ops: len(h.Ops), took: time.Since(start), cpu: cpuTime() - cpu, alloc: allocated() - alloc}
+	r := attackRun{ops: len(h.Ops), took: time.Since(start), cpu: cpuTime() - cpu, alloc: allocated() - alloc, conns: newConns.Load() - c0}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -153,8 +165,10 @@ func benchRecorded(b *testing.B, srv *httptest.Server, rate int) {
 		// Both orders in every iteration: whichever goes first after a
 		// pause is more likely to fall behind.
 		plain.add(plainAttack(srv, rate))
-		rec.add(runRecorded(b, srv, &w, rate))
-		rec.add(runRecorded(b, srv, &w, rate))
+		pprof.Do(context.Background(), pprof.Labels("gen", "recorded"), func(context.Context) {
+			rec.add(runRecorded(b, srv, &w, rate))
+			rec.add(runRecorded(b, srv, &w, rate))
+		})
 		plain.add(plainAttack(srv, rate))
 	}
 	b.ReportMetric(rec.rate(), "req/s")
@@ -164,6 +178,8 @@ func benchRecorded(b *testing.B, srv *httptest.Server, rate int) {
 	b.ReportMetric(plain.cpuPerOp(), "plain-cpu-µs/op")
 	b.ReportMetric(rec.allocPerOp(), "alloc-B/op")
 	b.ReportMetric(plain.allocPerOp(), "plain-alloc-B/op")
+	b.ReportMetric(float64(rec.conns)/float64(2*b.N), "conns/run")
+	b.ReportMetric(float64(plain.conns)/float64(2*b.N), "plain-conns/run")
 	b.ReportMetric(float64(rec.acked)/float64(max(rec.ops, 1)), "acked/op")
 	b.ReportMetric(float64(rec.historyB)/float64(max(rec.ops, 1)), "history-B/op")
 	b.ReportMetric(float64(w.n.Load())/float64(max(rec.ops, 1)), "stream-B/op")

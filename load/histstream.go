@@ -21,7 +21,8 @@ type historyStream struct {
 	log     *opLog
 	w       io.Writer
 	buf     []byte
-	written int // ops written so far
+	ops     []Op // the ops being written, reused
+	written int  // ops written so far
 	err     error
 
 	stop    chan struct{}
@@ -62,14 +63,14 @@ func (s *historyStream) loop() {
 
 // writeNew writes the ops recorded since the last call.
 func (s *historyStream) writeNew() {
-	ops := s.log.from(s.written)
-	for i := range ops {
-		s.buf = appendOpLine(s.buf, &ops[i])
+	s.ops, s.written = s.log.since(s.ops[:0], s.written)
+	for i := range s.ops {
+		s.buf = appendOpLine(s.buf, &s.ops[i])
 		if len(s.buf) >= historyChunk {
 			s.flush()
 		}
 	}
-	s.written += len(ops)
+	clear(s.ops) // let the ops' strings go
 	s.flush()
 }
 

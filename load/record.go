@@ -3,8 +3,6 @@ package load
 import (
 	"cmp"
 	"errors"
-	"slices"
-	"sync"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -30,8 +28,6 @@ type streamRecorder struct {
 	keys      *keyPicker     // nil unless the stream has keys
 	rules     *httpapi.Rules // what an answer means
 	absentOK  bool           // an absent answer acknowledges
-	versions  interner       // versions of the services that answered
-	flags     interner       // X-Flags values
 }
 
 func newStreamRecorder(st StreamSpec, base time.Time, timeout time.Duration, transport *recordingTransport, keys *keyPicker, rules *httpapi.Rules) *streamRecorder {
@@ -56,7 +52,7 @@ func (s *streamRecorder) op(res *vegeta.Result) (op Op, ok bool) {
 	op.Start = res.Timestamp.Sub(s.base)
 	op.End = op.Start + res.Latency
 	op.Outcome, op.ErrClass = Classify(res.Code, err, res.Code == 0 && res.Latency >= s.timeout)
-	op.Flags = s.flags.intern(header(res.Headers, HeaderFlags))
+	op.Flags = header(res.Headers, HeaderFlags) // shared by the opLog's string table
 	if op.ID != "" {
 		op.Key = s.keys.key(op.ID)
 	}
@@ -68,7 +64,7 @@ func (s *streamRecorder) op(res *vegeta.Result) (op Op, ok bool) {
 	}
 	// An answer: the stream's rules say what it means.
 	a := s.rules.Read(int(res.Code), res.Headers, res.Body)
-	op.Version = s.versions.intern(a.Version)
+	op.Version = a.Version
 	acked := a.Ack
 	if !s.write && a.Absent {
 		acked = s.absentOK // a read of an absent item: valid, or a failure where the stream says so
@@ -114,57 +110,4 @@ func (in *interner) intern(v string) string {
 		in.seen[v] = v
 	}
 	return v
-}
-
-// opLog is the run's ops in arrival order, shared by the streams that
-// append and the live windows that read.
-type opLog struct {
-	mu     sync.Mutex
-	ops    []Op
-	maxEnd time.Duration
-}
-
-func (l *opLog) add(op Op) {
-	l.mu.Lock()
-	if len(l.ops) == 0 || op.End > l.maxEnd {
-		l.maxEnd = op.End
-	}
-	l.ops = append(l.ops, op)
-	l.mu.Unlock()
-}
-
-// since appends to dst the ops from index i on and returns it with the
-// index to ask for next time.
-func (l *opLog) since(dst []Op, i int) ([]Op, int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append(dst, l.ops[i:]...), len(l.ops)
-}
-
-// from returns the ops from index i on, without copying: the log only
-// appends, so they stay as they are until sorted is called.
-func (l *opLog) from(i int) []Op {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.ops[i:len(l.ops):len(l.ops)]
-}
-
-// last returns the latest end seen, and whether there is any op.
-func (l *opLog) last() (time.Duration, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.maxEnd, len(l.ops) > 0
-}
-
-// sorted returns the ops in completion order, in a slice without much
-// room to spare (a run that fell short of its rate leaves much of what
-// was set aside unused). Call it once every stream is done.
-func (l *opLog) sorted() []Op {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if spare := cap(l.ops) - len(l.ops); spare > len(l.ops)/16 {
-		l.ops = slices.Clone(l.ops)
-	}
-	slices.SortStableFunc(l.ops, func(a, b Op) int { return cmp.Compare(a.End, b.End) })
-	return l.ops
 }

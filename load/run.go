@@ -99,12 +99,13 @@ func Run(ctx context.Context, spec Spec, opts Options) (*History, error) {
 		timeout = DefaultTimeout
 	}
 
-	log := &opLog{ops: make([]Op, 0, expectedOps(spec))}
+	log := newOpLog(expectedOps(spec))
 	streams := make([]*stream, len(spec.Streams))
 	for i, st := range spec.Streams {
 		if streams[i], err = newStream(ctx, target, st, opts.Seed, base, timeout, spec.Duration); err != nil {
 			return nil, err
 		}
+		streams[i].index = log.addStream(logStream{name: st.Name, ids: streams[i].template.ids, keys: streams[i].template.keys})
 	}
 	first := windowFloor(time.Since(base))
 	live := startLive(log, base, first, opts.OnWindow)
@@ -166,6 +167,7 @@ type stream struct {
 	transport *recordingTransport
 	attacker  *vegeta.Attacker
 	recorder  *streamRecorder
+	index     uint16 // the stream's index in the run's opLog
 }
 
 // maxReadBody bounds the part of an answer's body kept for the response
@@ -221,7 +223,7 @@ func (s *stream) drain(results <-chan *vegeta.Result, log *opLog) {
 		defer close(recorded)
 		for res := range pending {
 			if op, ok := s.recorder.op(res); ok {
-				log.add(op)
+				log.add(s.index, &op)
 			}
 		}
 	}()
