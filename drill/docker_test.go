@@ -35,12 +35,16 @@ import (
 var dockerFixture = filepath.Join("testdata", "ledger-docker.yaml")
 
 var (
-	// dockerOut holds the drill folders of the docker specs; AfterSuite
-	// removes the Docker objects of each (by drill id, its folder name).
+	// dockerOut holds the drill folders of this process's docker specs;
+	// removeDockerDrills removes the Docker objects of each (by drill id,
+	// its folder name).
 	dockerOut string
 )
 
-var _ = AfterSuite(func(ctx SpecContext) {
+// removeDockerDrills removes the Docker objects of this process's docker
+// drills and their folders; the suite's SynchronizedAfterSuite calls it on
+// every process.
+func removeDockerDrills(ctx SpecContext) {
 	if dockerOut != "" {
 		entries, err := os.ReadDir(dockerOut)
 		Expect(err).NotTo(HaveOccurred())
@@ -53,7 +57,7 @@ var _ = AfterSuite(func(ctx SpecContext) {
 		}
 		Expect(os.RemoveAll(dockerOut)).To(Succeed())
 	}
-}, NodeTimeout(2*time.Minute))
+}
 
 // The specs run in parallel with each other and with the process drills;
 // the images are built once for the suite, by the first spec that needs them.

@@ -3,6 +3,7 @@ package drill_test
 import (
 	"os"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -49,6 +50,6 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 	Expect(err).NotTo(HaveOccurred())
 })
 
-var _ = SynchronizedAfterSuite(func() {}, func() {
+var _ = SynchronizedAfterSuite(removeDockerDrills, func() {
 	Expect(os.RemoveAll(shared.Dir)).To(Succeed())
-})
+}, NodeTimeout(2*time.Minute))
