@@ -17,7 +17,7 @@ import (
 // When one cannot share the machine:
 //   - specs that must run one after another on one process, sharing setup
 //     or taking turns on a resource, go into one Describe marked Ordered
-//     (the docker specs, the cluster specs);
+//     (the SeaweedFS drills, the cluster specs);
 //   - a spec that must run alone (heavy load whose harness gate would call
 //     the drill void next to other drills, a machine-wide resource) is
 //     marked Serial: it runs after the parallel specs, on process 1 alone.
