@@ -81,7 +81,10 @@ var _ = Describe("detection power: each defect of the demo system is caught by t
 				Expect(rep.Outcome.Passed).To(BeFalse(), "run %d: a defective release never passes", run)
 			}
 		},
-		Entry("clean release", SpecTimeout(3*time.Minute), release{Name: "clean", Service: "api"}),
+		// Serial: "no false alarm" on a p99 trigger needs the machine to
+		// itself. Next to the other drills starting on a shared 2-core
+		// machine, the restart at 2s was seen above 250 ms at p99.
+		Entry("clean release", Serial, SpecTimeout(3*time.Minute), release{Name: "clean", Service: "api"}),
 		Entry("error spike", SpecTimeout(3*time.Minute), release{Name: "error-spike", Service: "api", APIDefect: "error-spike", Trigger: "error_rate above 5%"}),
 		Entry("latency regression", SpecTimeout(3*time.Minute), release{Name: "latency", Service: "api", APIDefect: "latency", Trigger: "p99 above 250ms"}),
 		Entry("lost writes", SpecTimeout(3*time.Minute), release{Name: "lost-writes", Service: "api", APIDefect: "lost-writes", Failing: []string{verify.NameDurability}}),

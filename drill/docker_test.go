@@ -35,14 +35,16 @@ import (
 var dockerFixture = filepath.Join("testdata", "ledger-docker.yaml")
 
 var (
-	// dockerOut holds the drill folders of the docker specs; AfterSuite
-	// removes the Docker objects of each (by drill id, its folder name).
+	// dockerOut holds the drill folders of this process's docker specs;
+	// removeDockerDrills removes the Docker objects of each (by drill id,
+	// its folder name).
 	dockerOut string
-	// cliDir holds the faultdrill binary, built on first use.
-	cliDir string
 )
 
-var _ = AfterSuite(func(ctx SpecContext) {
+// removeDockerDrills removes the Docker objects of this process's docker
+// drills and their folders; the suite's SynchronizedAfterSuite calls it on
+// every process.
+func removeDockerDrills(ctx SpecContext) {
 	if dockerOut != "" {
 		entries, err := os.ReadDir(dockerOut)
 		Expect(err).NotTo(HaveOccurred())
@@ -55,22 +57,25 @@ var _ = AfterSuite(func(ctx SpecContext) {
 		}
 		Expect(os.RemoveAll(dockerOut)).To(Succeed())
 	}
-	if cliDir != "" {
-		Expect(os.RemoveAll(cliDir)).To(Succeed())
-	}
-}, NodeTimeout(2*time.Minute))
+}
 
-var _ = Describe("the engine on the docker runtime", Ordered, ContinueOnFailure, Label("docker"), func() {
-	BeforeAll(func(ctx SpecContext) {
+// The specs run in parallel with each other and with the process drills;
+// the images are built once for the suite, by the first spec that needs them.
+var _ = Describe("the engine on the docker runtime", Label("docker"), func() {
+	BeforeEach(func(ctx SpecContext) {
 		if err := docker.Available(ctx); err != nil {
 			Skip("no Docker engine: " + err.Error())
 		}
-		var err error
-		dockerOut, err = os.MkdirTemp("", "faultdrill-docker-drills-")
-		Expect(err).NotTo(HaveOccurred())
+		if dockerOut == "" {
+			var err error
+			dockerOut, err = os.MkdirTemp("", "faultdrill-docker-drills-")
+			Expect(err).NotTo(HaveOccurred())
+		}
 		start := time.Now()
-		Expect(docker.BuildImages(ctx, "..", GinkgoWriter)).To(Succeed())
-		AddReportEntry("images built", time.Since(start).Round(time.Millisecond).String())
+		Expect(shared.Once("docker-images", func() error {
+			return docker.BuildImages(ctx, "..", GinkgoWriter)
+		})).To(Succeed())
+		AddReportEntry("images ready", time.Since(start).Round(time.Millisecond).String())
 	}, NodeTimeout(10*time.Minute))
 
 	It("runs the demo drill on containers: the trigger fires, v1 is redeployed, no acknowledged write is lost", func(ctx SpecContext) {
@@ -556,17 +561,11 @@ func labelledCount(ctx context.Context, drillID string) (int, error) {
 }
 
 // faultdrillBin builds the faultdrill command once for the suite.
-func faultdrillBin(ctx context.Context) string {
+func faultdrillBin(context.Context) string {
 	GinkgoHelper()
-	if cliDir == "" {
-		dir, err := os.MkdirTemp("", "faultdrill-cli-")
-		Expect(err).NotTo(HaveOccurred())
-		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "faultdrill"), "github.com/faultdrill/faultdrill/cmd/faultdrill")
-		build.Stdout, build.Stderr = GinkgoWriter, GinkgoWriter
-		Expect(build.Run()).To(Succeed())
-		cliDir = dir
-	}
-	return filepath.Join(cliDir, "faultdrill")
+	bin, err := shared.Binary("github.com/faultdrill/faultdrill/cmd/faultdrill")
+	Expect(err).NotTo(HaveOccurred())
+	return bin
 }
 
 // runCLI runs faultdrill with extra environment variables and returns

@@ -2,8 +2,8 @@ package drill_test
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -11,17 +11,45 @@ import (
 	"github.com/faultdrill/faultdrill/internal/testbin"
 )
 
+// The specs of this suite run on ginkgo's parallel processes (`make test`
+// runs `ginkgo -p`; see the Makefile). Each spec runs its own drill on its
+// own ports and folders, so a new spec needs nothing to run in parallel.
+// When one cannot share the machine:
+//   - specs that must run one after another on one process, sharing setup
+//     or taking turns on a resource, go into one Describe marked Ordered
+//     (the SeaweedFS drills, the cluster specs);
+//   - a spec that must run alone (heavy load whose harness gate would call
+//     the drill void next to other drills, a machine-wide resource) is
+//     marked Serial: it runs after the parallel specs, on process 1 alone.
+//     Use it sparingly: every Serial second is a second of `make test`.
+// Build what specs run through `shared` (shared.Binary, shared.Once), once
+// per suite, never per spec.
+
 func TestDrill(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "drill")
 }
 
-// ledgerBin is the demo system under test, built once for the suite.
-var ledgerBin string
+var (
+	// shared holds what the suite builds once for all its processes.
+	shared testbin.Shared
+	// ledgerBin is the demo system under test.
+	ledgerBin string
+)
 
-var _ = BeforeSuite(func() {
-	var err error
-	ledgerBin, err = testbin.Build(testbin.Ledger)
+var _ = SynchronizedBeforeSuite(func() []byte {
+	s, err := testbin.NewShared()
 	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(os.RemoveAll, filepath.Dir(ledgerBin))
+	_, err = s.Binary(testbin.Ledger)
+	Expect(err).NotTo(HaveOccurred())
+	return []byte(s.Dir)
+}, func(dir []byte) {
+	shared = testbin.Shared{Dir: string(dir)}
+	var err error
+	ledgerBin, err = shared.Binary(testbin.Ledger)
+	Expect(err).NotTo(HaveOccurred())
 })
+
+var _ = SynchronizedAfterSuite(removeDockerDrills, func() {
+	Expect(os.RemoveAll(shared.Dir)).To(Succeed())
+}, NodeTimeout(2*time.Minute))

@@ -100,7 +100,7 @@ var _ = Describe("rollback drills from the bundled examples", func() {
 		Expect(rep.Actions).To(BeEmpty(), "a denied rollback does not run")
 		Expect(journalHas(rep, "approval.denied")).To(BeTrue())
 		Expect(rep.Outcome.Passed).To(BeFalse())
-	}, SpecTimeout(3*time.Minute))
+	}, SpecTimeout(3*time.Minute), SpecPriority(5)) // a long drill: started early on the parallel processes
 
 	It("rolls back under an active partition, and the phases are present and ordered", func(ctx SpecContext) {
 		rep := runScenario(ctx, example("ledger-partition.yaml"), drill.Options{})

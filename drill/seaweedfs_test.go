@@ -33,7 +33,11 @@ func needSeaweedFS() map[string]string {
 	return map[string]string{"old": old, "new": new}
 }
 
-var _ = Describe("drills of a real clustered store, SeaweedFS, through its own API", Label("seaweedfs"), func() {
+// The longest drills of the suite: scheduled first on the parallel
+// processes, so that the shorter ones fill in around them. Ordered: the two
+// clusters take turns on one process; started at once, one member's port was
+// seen taken ("port in use") as the two clusters came up.
+var _ = Describe("drills of a real clustered store, SeaweedFS, through its own API", Label("seaweedfs"), Ordered, SpecPriority(10), func() {
 	It("upgrades the cluster member by member and rolls back, losing no acknowledged write, linearizable through one filer", func(ctx SpecContext) {
 		vars := needSeaweedFS()
 		sc, err := scenarios.Load("../scenarios/examples/seaweedfs-upgrade.yaml")

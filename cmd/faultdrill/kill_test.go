@@ -16,7 +16,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/faultdrill/faultdrill/internal/testbin"
 	"github.com/faultdrill/faultdrill/load"
 	"github.com/faultdrill/faultdrill/reports"
 )
@@ -55,12 +54,10 @@ func freePort() int {
 
 var _ = Describe("a harness killed with SIGKILL in the middle of a drill", func() {
 	It("loses at most 1 s of its history, and leaves nothing behind but a rebuilt report once faultdrill cleanup has run: no process, no toxic, no port", func(ctx SpecContext) {
-		faultdrill, err := testbin.Build("github.com/faultdrill/faultdrill/cmd/faultdrill")
+		faultdrill, err := shared.Binary("github.com/faultdrill/faultdrill/cmd/faultdrill")
 		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(os.RemoveAll, filepath.Dir(faultdrill))
-		server, err := testbin.Build("github.com/Shopify/toxiproxy/v2/cmd/server")
+		server, err := shared.Binary(toxiproxyServer)
 		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(os.RemoveAll, filepath.Dir(server))
 
 		// A toxiproxy server of the user's: its toxics outlive the harness.
 		port := freePort()

@@ -15,7 +15,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/faultdrill/faultdrill/internal/testbin"
 	"github.com/faultdrill/faultdrill/reports"
 	"github.com/faultdrill/faultdrill/rollback"
 )
@@ -141,14 +140,13 @@ var _ = Describe("a drill's verdict", func() {
 	}, SpecTimeout(2*time.Minute))
 })
 
-var _ = Describe("a drill whose toxiproxy fails it", Ordered, func() {
+var _ = Describe("a drill whose toxiproxy fails it", func() {
 	var server string
 
-	BeforeAll(func() {
+	BeforeEach(func() {
 		var err error
-		server, err = testbin.Build("github.com/Shopify/toxiproxy/v2/cmd/server")
+		server, err = shared.Binary(toxiproxyServer)
 		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(os.RemoveAll, filepath.Dir(server))
 	})
 
 	// startToxiproxy runs a real toxiproxy server on loopback and returns

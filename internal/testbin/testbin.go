@@ -5,7 +5,6 @@ package testbin
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 )
 
@@ -21,11 +20,9 @@ func Build(importPath string) (string, error) {
 		return "", fmt.Errorf("testbin: %w", err)
 	}
 	bin := filepath.Join(dir, filepath.Base(importPath))
-	cmd := exec.Command("go", "build", "-o", bin, importPath)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if err := build(importPath, bin); err != nil {
 		os.RemoveAll(dir)
-		return "", fmt.Errorf("testbin: go build %s: %w\n%s", importPath, err, out)
+		return "", err
 	}
 	return bin, nil
 }
