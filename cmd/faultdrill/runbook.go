@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/faultdrill/faultdrill/drill"
 	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/runbook"
 	"github.com/faultdrill/faultdrill/scenarios"
@@ -47,4 +49,75 @@ func stepDetail(st runbook.Step) string {
 		return ""
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// rehearse runs a drill whose rollback is a Markdown runbook: run's flags,
+// plus --answers FILE or --auto for who answers the manual steps (neither:
+// the terminal asks, or with no terminal they take their expected time).
+func rehearse(ctx context.Context, args []string, e env) int {
+	const usage = "faultdrill rehearse [--answers FILE | --auto] [run flags] SCENARIO"
+	var answers string
+	var auto bool
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--auto" || a == "-auto":
+			auto = true
+		case a == "--answers" || a == "-answers":
+			if i+1 >= len(args) {
+				fmt.Fprintf(e.stderr, "faultdrill rehearse: --answers needs a file: %s\n", usage)
+				return exitInvalid
+			}
+			i++
+			answers = args[i]
+		case strings.HasPrefix(a, "--answers=") || strings.HasPrefix(a, "-answers="):
+			_, answers, _ = strings.Cut(a, "=")
+		case a == "-h" || a == "--help":
+			fmt.Fprintf(e.stderr, "usage: %s\n\nRehearse the scenario's runbook (rollback.runbook): when the trigger fires, automated\n"+
+				"steps (sh and faultdrill blocks) run for real; manual steps are asked on the terminal,\n"+
+				"answered from --answers FILE (answers: [{step, outcome: done|failed|skip, took, note, who}]),\n"+
+				"or take their expected time (--auto). Every flag of faultdrill run applies.\n", usage)
+			return exitPassed
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if auto && answers != "" {
+		fmt.Fprintf(e.stderr, "faultdrill rehearse: give --answers or --auto, not both: %s\n", usage)
+		return exitInvalid
+	}
+	var file string
+	for _, a := range rest {
+		if strings.HasSuffix(a, ".yaml") || strings.HasSuffix(a, ".yml") {
+			file = a
+		}
+	}
+	if file == "" {
+		fmt.Fprintf(e.stderr, "faultdrill rehearse: give the scenario file: %s\n", usage)
+		return exitInvalid
+	}
+	sc, err := scenarios.Load(file)
+	if err != nil {
+		fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
+		return exitInvalid
+	}
+	if sc.Rollback.Runbook == "" {
+		fmt.Fprintf(e.stderr, "faultdrill rehearse: %s: its rollback has no runbook; add rollback.runbook: PATH.md, or use faultdrill run\n", term.Escape(file))
+		return exitInvalid
+	}
+	rh := &drill.Rehearsal{Auto: auto}
+	if answers != "" {
+		rb, err := runbook.Load(sc.RunbookPath())
+		if err != nil {
+			fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
+			return exitInvalid
+		}
+		if rh.Answers, err = runbook.LoadAnswers(answers, rb); err != nil {
+			fmt.Fprintln(e.stderr, term.EscapeText(err.Error()))
+			return exitInvalid
+		}
+	}
+	e.rehearsal = rh
+	return runDrill(ctx, rest, e)
 }
