@@ -104,7 +104,7 @@ func (r *run) rehearse(ctx context.Context, f rollback.Firing) {
 	}
 	r.report.Phases.RollbackEnd = &end
 	r.journal.Add("rollback.end", fmt.Sprintf("runbook walked in %s (%s of it simulated people's time)",
-		(end - start).Round(time.Millisecond), w.simulated), nil)
+		(end-start).Round(time.Millisecond), w.simulated), nil)
 }
 
 // rehearsalMode says who answers manual steps in this run.
