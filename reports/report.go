@@ -52,13 +52,15 @@ type Report struct {
 	Steps []Step `json:"steps,omitempty"`
 	// Actions are the rollback plan's actions, each with how it ended.
 	Actions []rollback.ActionResult `json:"actions,omitempty"`
+	Deploys []Deploy                `json:"deploys,omitempty"`
+	Faults  []Fault                 `json:"faults,omitempty"`
+	Load    LoadSummary             `json:"load"`
+	Windows []load.Window           `json:"windows,omitempty"`
+
 	// Rehearsal is the walk of the rollback's Markdown runbook, when the
 	// scenario has one instead of a plan.
-	Rehearsal *Rehearsal    `json:"rehearsal,omitempty"`
-	Deploys   []Deploy      `json:"deploys,omitempty"`
-	Faults    []Fault       `json:"faults,omitempty"`
-	Load      LoadSummary   `json:"load"`
-	Windows   []load.Window `json:"windows,omitempty"`
+	Rehearsal *Rehearsal `json:"rehearsal,omitempty"`
+
 	// Baseline aggregates the load windows before the fault onset.
 	Baseline *load.Window `json:"baseline,omitempty"`
 	// Harness is how well faultdrill itself held the drill.
