@@ -77,7 +77,8 @@ func rehearse(ctx context.Context, args []string, e env) int {
 			fmt.Fprintf(e.stderr, "usage: %s\n\nRehearse the scenario's runbook (rollback.runbook): when the trigger fires, automated\n"+
 				"steps (sh and faultdrill blocks) run for real; manual steps are asked on the terminal,\n"+
 				"answered from --answers FILE (answers: [{step, outcome: done|failed|skip, took, note, who}]),\n"+
-				"or take their expected time (--auto). Every flag of faultdrill run applies.\n", usage)
+				"or take their expected time (--auto). Every flag of faultdrill run applies.\n\n"+
+				"Example:\n  faultdrill rehearse --auto scenarios/examples/ledger-runbook.yaml\n", usage)
 			return exitPassed
 		default:
 			rest = append(rest, a)
