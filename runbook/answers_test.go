@@ -18,15 +18,15 @@ var _ = Describe("LoadAnswers", func() {
 		rb, err = runbook.Parse("rb.md", []byte(md("# R", "1. Announce", "2. Redeploy", "   ```sh", "   true", "   ```", "3. Verify")))
 		Expect(err).NotTo(HaveOccurred())
 	})
-	load := func(src string) (runbook.Answers, error, string) {
+	load := func(src string) (runbook.Answers, string, error) {
 		path := filepath.Join(GinkgoT().TempDir(), "answers.yaml")
 		Expect(os.WriteFile(path, []byte(src), 0o600)).To(Succeed())
 		a, err := runbook.LoadAnswers(path, rb)
-		return a, err, path
+		return a, path, err
 	}
 
 	It("reads answers by step number", func() {
-		a, err, _ := load("answers:\n  - {step: 1, outcome: done, took: 45s, note: posted, who: Ana}\n  - {step: 3, outcome: skip}\n")
+		a, _, err := load("answers:\n  - {step: 1, outcome: done, took: 45s, note: posted, who: Ana}\n  - {step: 3, outcome: skip}\n")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(a).To(Equal(runbook.Answers{
 			1: {Step: 1, Outcome: runbook.Done, Took: 45 * time.Second, Note: "posted", Who: "Ana"},
@@ -36,7 +36,7 @@ var _ = Describe("LoadAnswers", func() {
 
 	DescribeTable("refuses a bad answer at its line",
 		func(src, want string) {
-			_, err, path := load(src)
+			_, path, err := load(src)
 			Expect(err).To(MatchError(runbook.ErrInvalid))
 			Expect(err.Error()).To(ContainSubstring(path + want))
 		},
