@@ -27,6 +27,11 @@ demo: build
 gameday: build
 	$(BIN)/faultdrill gameday gamedays/example.yaml
 
+## rehearse: rehearse the bundled Markdown runbook (scenarios/examples/runbooks/ledger-rollback.md), manual steps asked on the terminal
+.PHONY: rehearse
+rehearse: build
+	$(BIN)/faultdrill rehearse scenarios/examples/ledger-runbook.yaml
+
 ## test: vet and run every test (what CI runs)
 # One package's tests at a time (-p 1): the end-to-end drills judge their own
 # harness, and two suites driving load on 2 cores starve each other's load
