@@ -136,4 +136,16 @@ var _ = Describe("faultdrill rehearse", func() {
 		Expect(code).To(Equal(exitInvalid))
 		Expect(stderr).To(ContainSubstring("its rollback has no runbook"))
 	})
+
+	It("init --from the runbook example writes its runbook next to it, and the copy validates", func(ctx SpecContext) {
+		dir := GinkgoT().TempDir()
+		dest := filepath.Join(dir, "drill.yaml")
+		code, stdout, stderr := cli(ctx, "init", "--from", "ledger-runbook.yaml", dest)
+		Expect(code).To(Equal(exitPassed), stderr)
+		Expect(stdout).To(ContainSubstring("the runbook the scenario walks"))
+		code, stdout, stderr = cli(ctx, "validate", dest)
+		Expect(code).To(Equal(exitPassed), stderr)
+		Expect(stdout).To(ContainSubstring("runbook runbooks/ledger-rollback.md (7 steps)"))
+		Expect(stdout).To(ContainSubstring("3. line 20  action Switch the fast-path flag off (recovery lead, expect 10s)"))
+	})
 })

@@ -2,15 +2,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/faultdrill/faultdrill/drill"
+	"github.com/faultdrill/faultdrill/internal/perm"
 	"github.com/faultdrill/faultdrill/internal/term"
 	"github.com/faultdrill/faultdrill/runbook"
 	"github.com/faultdrill/faultdrill/scenarios"
+	"github.com/faultdrill/faultdrill/scenarios/examples"
 )
 
 // writeRunbookSteps lists the steps of the scenario's runbook with their
@@ -121,4 +128,41 @@ func rehearse(ctx context.Context, args []string, e env) int {
 	}
 	e.rehearsal = rh
 	return runDrill(ctx, rest, e)
+}
+
+// bundledRunbook finds the runbook a bundled scenario names.
+var bundledRunbook = regexp.MustCompile(`(?m)^\s+runbook:\s*(runbooks/[\w.-]+\.md)\s*$`)
+
+// writeBundledRunbook writes, next to dest, the bundled runbook that the
+// bundled scenario src walks, if any; one already there is kept.
+func writeBundledRunbook(dest string, src []byte, out io.Writer) error {
+	m := bundledRunbook.FindSubmatch(src)
+	if m == nil {
+		return nil
+	}
+	body, err := fs.ReadFile(examples.FS(), string(m[1]))
+	if err != nil {
+		return fmt.Errorf("bundled runbook %s: %w", m[1], err)
+	}
+	path := filepath.Join(filepath.Dir(dest), filepath.FromSlash(string(m[1])))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("runbook: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm.File)
+	if errors.Is(err, fs.ErrExist) {
+		fmt.Fprintf(out, "kept %s, which is already there (the scenario walks it)\n", path)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("runbook: %w", err)
+	}
+	_, err = f.Write(body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("runbook: %w", err)
+	}
+	fmt.Fprintf(out, "wrote %s, the runbook the scenario walks\n", path)
+	return nil
 }
