@@ -2,10 +2,13 @@ package drill
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"os/exec"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,6 +26,9 @@ type Rehearsal struct {
 	Answers runbook.Answers
 	// Auto lets every manual step take its expected time (--auto).
 	Auto bool
+	// People names who holds each role ("recovery lead" → "Ana"), for
+	// the report's who of the steps of that role (--as).
+	People map[string]string
 }
 
 // Rehearsal modes, recorded in the report.
@@ -67,6 +73,7 @@ func (r *run) rehearse(ctx context.Context, f rollback.Firing) {
 	decision := start - fired
 	h := &reports.Rehearsal{Runbook: r.sc.Rollback.Runbook, SHA256: rb.SHA256, Title: rb.Title, Mode: r.rehearsalMode(),
 		Expected: rb.TotalExpected(), RTO: r.sc.Objectives.RTO, Decision: &decision}
+	h.Revision, h.Modified = gitRevision(ctx, r.sc.RunbookPath())
 	r.report.Rehearsal = h
 	r.report.Phases.RollbackStart = &start
 	r.journal.Add("rollback.start", fmt.Sprintf("runbook %s: %d step(s), manual ones answered by %s, faults active: %v",
@@ -198,7 +205,7 @@ func (w *walker) manual(ctx context.Context, st runbook.Step, rs *reports.Rehear
 // answer is the answer to a manual step; lived is set when a person
 // answered it on the terminal, so that its duration is real.
 func (w *walker) answer(ctx context.Context, st runbook.Step) (runbook.Answer, bool) {
-	auto := runbook.Answer{Step: st.Number, Outcome: runbook.Done, Took: st.Expect, Who: orNone(st.Role)}
+	auto := runbook.Answer{Step: st.Number, Outcome: runbook.Done, Took: st.Expect, Who: w.holder(st.Role, orNone(st.Role))}
 	switch w.h.Mode {
 	case modeAnswers:
 		a, ok := w.r.opts.Rehearsal.Answers[st.Number]
@@ -210,7 +217,7 @@ func (w *walker) answer(ctx context.Context, st runbook.Step) (runbook.Answer, b
 			a.Took = st.Expect
 		}
 		if a.Who == "" {
-			a.Who = orNone(st.Role)
+			a.Who = auto.Who
 		}
 		return a, false
 	case modeAuto:
@@ -237,6 +244,7 @@ func (w *walker) ask(ctx context.Context, st runbook.Step) runbook.Answer {
 			who = u.Username
 		}
 	}
+	who = w.holder(st.Role, who)
 	for {
 		fmt.Fprint(p.Out, "  done (d), failed (f) or skip (s), then an optional note: ")
 		line, err := readLine(ctx, w.in)
@@ -279,6 +287,32 @@ func readLine(ctx context.Context, in *bufio.Reader) (string, error) {
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// holder is who --as names for the role, or else fallback.
+func (w *walker) holder(role, fallback string) string {
+	if rh := w.r.opts.Rehearsal; rh != nil && rh.People[role] != "" {
+		return rh.People[role]
+	}
+	return fallback
+}
+
+// gitRevision is the last commit that changed the file, and whether the
+// file differs from it; "" outside a git checkout (or without git).
+func gitRevision(ctx context.Context, path string) (string, bool) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	dir, file := filepath.Split(path)
+	git := func(args ...string) (string, error) {
+		out, err := exec.CommandContext(ctx, "git", append([]string{"-C", cmp.Or(dir, ".")}, args...)...).Output()
+		return strings.TrimSpace(string(out)), err
+	}
+	rev, err := git("log", "-1", "--format=%H", "--", file)
+	if err != nil || rev == "" {
+		return "", false
+	}
+	status, err := git("status", "--porcelain", "--", file)
+	return rev, err == nil && status != ""
 }
 
 func orNone(s string) string {

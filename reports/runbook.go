@@ -16,7 +16,11 @@ type Rehearsal struct {
 	Runbook string `json:"runbook"`
 	// SHA256 is the digest of the runbook file that was rehearsed.
 	SHA256 string `json:"sha256"`
-	Title  string `json:"title,omitempty"`
+	// Revision is the last git commit that changed the runbook, when it is
+	// in a git checkout; Modified says it has changed since.
+	Revision string `json:"revision,omitempty"`
+	Modified bool   `json:"modified,omitempty"`
+	Title    string `json:"title,omitempty"`
 	// Mode says who answered the manual steps: terminal, answers or auto.
 	Mode string `json:"mode"`
 	// Steps are the runbook's steps, in order; those after a failed one
@@ -92,6 +96,14 @@ func mdRehearsal(b *strings.Builder, r *Report) {
 		return
 	}
 	fmt.Fprintf(b, "### Runbook %s\n\n", md(h.Runbook))
+	fmt.Fprintf(b, "Runbook SHA-256 %s", short(h.SHA256))
+	if h.Revision != "" {
+		fmt.Fprintf(b, ", git %s", short(h.Revision))
+		if h.Modified {
+			b.WriteString(" (modified since)")
+		}
+	}
+	b.WriteString(". ")
 	if h.Decision != nil {
 		fmt.Fprintf(b, "Decision time (trigger → approval): **%s**. ", h.Decision.Round(time.Millisecond))
 	}

@@ -52,7 +52,7 @@ var _ = Describe("faultdrill rehearse", func() {
   - {step: 5, outcome: done, took: 20s}
   - {step: 6, outcome: skip, note: no database owner on call}
 `)
-		code, out, rep := rehearseDrill(ctx, runbookExample, "--answers", answers)
+		code, out, rep := rehearseDrill(ctx, runbookExample, "--answers", answers, "--as", "comms lead=Bo")
 		Expect(code).To(Equal(exitPassed), out)
 		h := rep.Rehearsal
 		Expect(h).NotTo(BeNil())
@@ -75,6 +75,10 @@ var _ = Describe("faultdrill rehearse", func() {
 		Expect(h.Steps[3].Kind).To(Equal("sh"))
 		Expect(h.Steps[3].Note).To(ContainSubstring(`"fast-path":false`), "curl printed the flags")
 		Expect(h.Steps[6].Duration).To(Equal(30*time.Second), "an unanswered step takes its expected time")
+		Expect(h.Steps[6].Who).To(Equal("Bo"), "--as names who holds the role")
+		Expect(h.Steps[4].Who).To(Equal("recovery lead"), "a role nobody was named for")
+		Expect(h.Revision).To(MatchRegexp(`^[0-9a-f]{40}$`), "the runbook is in this git checkout")
+		Expect(h.SHA256).To(HaveLen(64))
 		Expect(h.Decision).NotTo(BeNil())
 		Expect(h.Slowest(1)[0].Number).To(Equal(2))
 		Expect(out).To(ContainSubstring("### Runbook runbooks/ledger-rollback.md"))

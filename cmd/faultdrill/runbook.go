@@ -66,6 +66,7 @@ func rehearse(ctx context.Context, args []string, e env) int {
 	var answers string
 	var auto bool
 	var rest []string
+	people := map[string]string{}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
@@ -80,11 +81,23 @@ func rehearse(ctx context.Context, args []string, e env) int {
 			answers = args[i]
 		case strings.HasPrefix(a, "--answers=") || strings.HasPrefix(a, "-answers="):
 			_, answers, _ = strings.Cut(a, "=")
+		case a == "--as" || a == "-as":
+			if i+1 >= len(args) {
+				fmt.Fprintf(e.stderr, "faultdrill rehearse: --as needs ROLE=NAME, such as --as \"recovery lead=Ana\"\n")
+				return exitInvalid
+			}
+			i++
+			role, name, ok := strings.Cut(args[i], "=")
+			if !ok || strings.TrimSpace(role) == "" || strings.TrimSpace(name) == "" {
+				fmt.Fprintf(e.stderr, "faultdrill rehearse: --as %s: give ROLE=NAME, such as --as \"recovery lead=Ana\"\n", term.Escape(args[i]))
+				return exitInvalid
+			}
+			people[strings.TrimSpace(role)] = strings.TrimSpace(name)
 		case a == "-h" || a == "--help":
 			fmt.Fprintf(e.stderr, "usage: %s\n\nRehearse the scenario's runbook (rollback.runbook): when the trigger fires, automated\n"+
 				"steps (sh and faultdrill blocks) run for real; manual steps are asked on the terminal,\n"+
 				"answered from --answers FILE (answers: [{step, outcome: done|failed|skip, took, note, who}]),\n"+
-				"or take their expected time (--auto). Every flag of faultdrill run applies.\n\n"+
+				"or take their expected time (--auto). --as \"ROLE=NAME\" (repeatable) names who holds a role.\nEvery flag of faultdrill run applies.\n\n"+
 				"Example:\n  faultdrill rehearse --auto scenarios/examples/ledger-runbook.yaml\n", usage)
 			return exitPassed
 		default:
@@ -114,7 +127,7 @@ func rehearse(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "faultdrill rehearse: %s: its rollback has no runbook; add rollback.runbook: PATH.md, or use faultdrill run\n", term.Escape(file))
 		return exitInvalid
 	}
-	rh := &drill.Rehearsal{Auto: auto}
+	rh := &drill.Rehearsal{Auto: auto, People: people}
 	if answers != "" {
 		rb, err := runbook.Load(sc.RunbookPath())
 		if err != nil {
