@@ -141,6 +141,17 @@ func mdRehearsal(b *strings.Builder, r *Report) {
 	b.WriteString("\n")
 }
 
+// outcomeTone is the badge colour of a step's outcome.
+func outcomeTone(outcome string) string {
+	switch outcome {
+	case "done":
+		return "ok"
+	case "failed", "timed-out":
+		return "bad"
+	}
+	return "warn"
+}
+
 func expectText(d time.Duration) string {
 	if d == 0 {
 		return "—"

@@ -48,4 +48,18 @@ var _ = Describe("a rehearsed runbook", func() {
 		Expect(r.Outcome.Class).To(Equal(reports.ClassFailed))
 		Expect(r.Outcome.Reasons).To(ContainElement(`runbook runbooks/rb.md: step 3 (line 12) "Flag off" failed: exit status 3`))
 	})
+
+	It("shows its steps in report.html, escaped", func() {
+		r := goodReport()
+		r.Rehearsal = rehearsal()
+		reports.Judge(r)
+		var b strings.Builder
+		Expect(reports.WriteHTML(&b, r, nil, nil)).To(Succeed())
+		out := b.String()
+		Expect(out).To(ContainSubstring(`<section id="runbook">`))
+		Expect(out).To(ContainSubstring("<td>Announce | in *incidents*</td>"))
+		Expect(out).To(ContainSubstring(`<td class="t">4m0s (simulated)</td>`))
+		Expect(out).To(ContainSubstring(`<span class="badge warn">skipped</span>`))
+		Expect(out).To(ContainSubstring("Decision time (trigger → approval) 2.5s."))
+	})
 })
