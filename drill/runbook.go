@@ -106,8 +106,12 @@ func (r *run) rehearse(ctx context.Context, f rollback.Firing) {
 	if h.Failure != "" {
 		r.journal.Add("rollback.failed", "runbook: "+h.Failure, nil)
 	}
-	if ctx.Err() != nil || (len(h.Steps) > 0 && h.Steps[len(h.Steps)-1].Outcome == string(rollback.StepNotRun)) {
-		return
+	// A rollback that did not get through its steps did not end: recovery
+	// is then looked for from the fault onset, as for a failed plan.
+	for _, st := range h.Steps {
+		if ctx.Err() != nil || rollback.StepStatus(st.Outcome).Failed() || st.Outcome == string(rollback.StepNotRun) {
+			return
+		}
 	}
 	r.report.Phases.RollbackEnd = &end
 	r.journal.Add("rollback.end", fmt.Sprintf("runbook walked in %s (%s of it simulated people's time)",
