@@ -141,6 +141,35 @@ func mdRehearsal(b *strings.Builder, r *Report) {
 	b.WriteString("\n")
 }
 
+// rehearsalCases are the JUnit testcases of a rehearsed runbook: one per
+// step, timed by its duration (simulated or lived), and one for the
+// rehearsal when it failed for a reason no step holds (the RTO).
+func rehearsalCases(class string, h *Rehearsal) []junitCase {
+	if h == nil {
+		return nil
+	}
+	var cases []junitCase
+	stepFailed := false
+	for _, s := range h.Steps {
+		c := junitCase{Name: fmt.Sprintf("step %d (line %d) %s", s.Number, s.Line, s.Title), Classname: class,
+			Time: seconds(s.Duration.Seconds())}
+		switch s.Outcome {
+		case "done":
+		case "skipped", "not-run":
+			c.Skipped = &junitSkipped{Message: s.Outcome + ": " + s.Note}
+		default:
+			stepFailed = true
+			c.Failure = &junitProblem{Message: s.Outcome + ": " + s.Note, Type: "runbook-step", Body: xmlSafe(h.Failure)}
+		}
+		cases = append(cases, c)
+	}
+	if h.Failure != "" && !stepFailed {
+		cases = append(cases, junitCase{Name: "runbook " + h.Runbook, Classname: class, Time: seconds(h.Took.Seconds()),
+			Failure: &junitProblem{Message: h.Failure, Type: "runbook", Body: xmlSafe(h.Failure)}})
+	}
+	return cases
+}
+
 // outcomeTone is the badge colour of a step's outcome.
 func outcomeTone(outcome string) string {
 	switch outcome {

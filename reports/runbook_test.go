@@ -62,4 +62,18 @@ var _ = Describe("a rehearsed runbook", func() {
 		Expect(out).To(ContainSubstring(`<span class="badge warn">skipped</span>`))
 		Expect(out).To(ContainSubstring("Decision time (trigger → approval) 2.5s."))
 	})
+
+	It("gives each step a JUnit testcase, and the RTO overrun one of its own", func() {
+		r := goodReport()
+		r.Rehearsal = rehearsal()
+		r.Rehearsal.Failure = "the steps are expected to take 3m0s in all, over the RTO of 2m0s"
+		reports.Judge(r)
+		var b strings.Builder
+		Expect(reports.WriteJUnit(&b, r)).To(Succeed())
+		out := b.String()
+		Expect(out).To(ContainSubstring(`<testcase name="step 2 (line 9) Freeze" classname="faultdrill..runbook" time="240.000">`))
+		Expect(out).To(ContainSubstring(`<skipped message="skipped: "></skipped>`))
+		Expect(out).To(ContainSubstring(`<testcase name="runbook runbooks/rb.md" classname="faultdrill..runbook" time="300.000">`))
+		Expect(out).To(ContainSubstring(`<failure message="the steps are expected to take 3m0s in all, over the RTO of 2m0s" type="runbook">`))
+	})
 })
