@@ -44,12 +44,13 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
-## fuzz: fuzz the scenario decoder, the report.json reader and the tar extractor, FUZZTIME each (default 20s)
+## fuzz: fuzz the scenario decoder, the report.json reader, the tar extractor and the runbook parser, FUZZTIME each (default 20s)
 # The seed corpora (testdata/fuzz/...) also run under plain go test.
 fuzz:
 	$(GO) test ./scenarios -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/archive -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runbook -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 
 ## lint: gofmt and go vet
 lint:

@@ -74,7 +74,7 @@ func (p *parser) problem(line int, format string, args ...any) {
 
 // lineOf is the 1-based line of a byte offset.
 func (p *parser) lineOf(off int) int {
-	return sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > off })
+	return max(1, sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > off }))
 }
 
 func lineStarts(src []byte) []int {
