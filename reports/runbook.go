@@ -104,8 +104,11 @@ func mdRehearsal(b *strings.Builder, r *Report) {
 		}
 	}
 	b.WriteString(". ")
-	if h.Decision != nil {
+	switch {
+	case h.Decision != nil && r.Approval != nil:
 		fmt.Fprintf(b, "Decision time (trigger → approval): **%s**. ", h.Decision.Round(time.Millisecond))
+	case h.Decision != nil:
+		fmt.Fprintf(b, "Decision time (trigger → first step): %s, no approval asked. ", h.Decision.Round(time.Millisecond))
 	}
 	fmt.Fprintf(b, "Steps took %s against %s expected", h.Took.Round(time.Millisecond), h.Expected)
 	if h.RTO > 0 {

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/faultdrill/faultdrill/reports"
+	"github.com/faultdrill/faultdrill/rollback"
 )
 
 var _ = Describe("a rehearsed runbook", func() {
@@ -26,6 +27,7 @@ var _ = Describe("a rehearsed runbook", func() {
 	It("lists its steps in summary.md, the decision time and the slowest steps against their expected time", func() {
 		r := goodReport()
 		r.Rehearsal = rehearsal()
+		r.Approval = &rollback.Approval{Approved: true, By: "Ana", Role: "recovery lead"}
 		reports.Judge(r)
 		var b strings.Builder
 		Expect(reports.WriteMarkdown(&b, r)).To(Succeed())
