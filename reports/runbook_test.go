@@ -62,7 +62,7 @@ var _ = Describe("a rehearsed runbook", func() {
 		Expect(out).To(ContainSubstring("<td>Announce | in *incidents*</td>"))
 		Expect(out).To(ContainSubstring(`<td class="t">4m0s (simulated)</td>`))
 		Expect(out).To(ContainSubstring(`<span class="badge warn">skipped</span>`))
-		Expect(out).To(ContainSubstring("Decision time (trigger → approval) 2.5s."))
+		Expect(out).To(ContainSubstring("Decision time (trigger → approval, or the first step without one) 2.5s."))
 	})
 
 	It("gives each step a JUnit testcase, and the RTO overrun one of its own", func() {
