@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -253,7 +254,11 @@ func (w *walker) ask(ctx context.Context, st runbook.Step) runbook.Answer {
 		fmt.Fprint(p.Out, "  done (d), failed (f) or skip (s), then an optional note: ")
 		line, err := readLine(ctx, w.in)
 		if err != nil {
-			return runbook.Answer{Outcome: runbook.Failed, Note: "no answer: " + err.Error(), Who: who}
+			note := "no answer: " + err.Error()
+			if errors.Is(err, io.EOF) {
+				note = "no answer: the input closed (without a person at a terminal, rehearse with --answers FILE or --auto)"
+			}
+			return runbook.Answer{Outcome: runbook.Failed, Note: note, Who: who}
 		}
 		verb, note, _ := strings.Cut(strings.TrimSpace(line), " ")
 		a := runbook.Answer{Step: st.Number, Note: strings.TrimSpace(note), Who: who}

@@ -125,8 +125,12 @@ func mdRehearsal(b *strings.Builder, r *Report) {
 		if s.Simulated {
 			took += " (simulated)"
 		}
+		start := r.offset(s.Start)
+		if s.Outcome == "not-run" {
+			start, took = "—", "—"
+		}
 		fmt.Fprintf(b, "| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Number, s.Line, md(s.Title), s.Kind,
-			md(s.Role), md(s.Who), r.offset(s.Start), took, expectText(s.Expect), s.Outcome, md(s.Note))
+			md(s.Role), md(s.Who), start, took, expectText(s.Expect), s.Outcome, md(s.Note))
 	}
 	if slow := h.Slowest(3); len(slow) > 0 {
 		b.WriteString("\nSlowest steps: ")

@@ -21,6 +21,7 @@ var _ = Describe("a rehearsed runbook", func() {
 				{Number: 2, Line: 9, Title: "Freeze", Kind: "manual", Duration: 4 * time.Minute, Expect: time.Minute, Simulated: true, Outcome: "done", Note: "slow tool"},
 				{Number: 3, Line: 12, Title: "Flag off", Kind: "action", Who: "faultdrill", Duration: 20 * time.Millisecond, Outcome: "done"},
 				{Number: 4, Line: 20, Title: "Tell support", Kind: "manual", Outcome: "skipped"},
+				{Number: 5, Line: 22, Title: "Close", Kind: "manual", Outcome: "not-run"},
 			}}
 	}
 
@@ -38,6 +39,7 @@ var _ = Describe("a rehearsed runbook", func() {
 		Expect(out).To(ContainSubstring("| 4m0s (simulated) | 1m0s | done | slow tool |"))
 		Expect(out).To(ContainSubstring("Slowest steps: 2. Freeze 4m0s (4.0× its expected 1m0s); 1. Announce"))
 		Expect(out).NotTo(ContainSubstring("Tell support 0s"), "a skipped step is not among the slowest")
+		Expect(out).To(ContainSubstring("| 5 | 22 | Close | manual |  |  | — | — | — | not-run |  |"), "a step that never ran has no time")
 		Expect(r.Outcome.Passed).To(BeTrue(), "%v", r.Outcome.Reasons)
 	})
 
