@@ -27,6 +27,11 @@ demo: build
 gameday: build
 	$(BIN)/faultdrill gameday gamedays/example.yaml
 
+## rehearse: rehearse the bundled Markdown runbook (scenarios/examples/runbooks/ledger-rollback.md), manual steps asked on the terminal
+.PHONY: rehearse
+rehearse: build
+	$(BIN)/faultdrill rehearse scenarios/examples/ledger-runbook.yaml
+
 ## test: vet and run every test (what CI runs)
 # Two passes, each using the 2 cores of a CI machine:
 #   1. every package but the end-to-end suites, two packages at a time;
@@ -66,12 +71,13 @@ test-e2e:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
-## fuzz: fuzz the scenario decoder, the report.json reader and the tar extractor, FUZZTIME each (default 20s)
+## fuzz: fuzz the scenario decoder, the report.json reader, the tar extractor and the runbook parser, FUZZTIME each (default 20s)
 # The seed corpora (testdata/fuzz/...) also run under plain go test.
 fuzz:
 	$(GO) test ./scenarios -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/archive -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runbook -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 
 ## lint: gofmt and go vet
 lint:

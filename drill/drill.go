@@ -62,6 +62,8 @@ type Options struct {
 	Approve string
 	// ReplayOf is the id of the drill this run replays, if any.
 	ReplayOf string
+	// Rehearsal says who answers the manual steps of a runbook.
+	Rehearsal *Rehearsal
 }
 
 // Version is the faultdrill version of this build (buildinfo: the module

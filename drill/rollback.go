@@ -31,6 +31,10 @@ func (r *run) rollBack(ctx context.Context, f rollback.Firing) {
 		r.journal.Add("rollback.skipped", "rollback is disabled by the scenario", nil)
 		return
 	}
+	if r.sc.Rollback.Runbook != "" {
+		r.rehearse(ctx, f)
+		return
+	}
 	plan, err := r.rollbackPlan()
 	if err != nil {
 		r.journal.Add("rollback.failed", err.Error(), nil)

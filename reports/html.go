@@ -89,6 +89,9 @@ func htmlPage(r *Report, journal []JournalEntry, files []Artifact) (*template.Te
 		"pct":   func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
 		"clock": r.clockNote,
 		"tone":  gateTone,
+		// offset and outcomeTone serve the runbook section (runbook.go).
+		"offset":      r.offset,
+		"outcomeTone": outcomeTone,
 	}).ParseFS(assets, "assets/report.html.tmpl")
 	if err != nil {
 		return nil, htmlView{}, fmt.Errorf("reports: html: %w", err)

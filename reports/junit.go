@@ -91,6 +91,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	for _, st := range stepFacts(r) {
 		suite.Cases = append(suite.Cases, stepCase(suite.Name+".steps", st))
 	}
+	suite.Cases = append(suite.Cases, rehearsalCases(suite.Name+".runbook", r.Rehearsal)...)
 	for _, v := range r.Verifiers {
 		suite.Cases = append(suite.Cases, verifierCase(suite.Name+".verifiers", v))
 	}

@@ -25,6 +25,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	mdTimeline(&b, r)
 	mdTrigger(&b, r)
 	mdApproval(&b, r)
+	mdRehearsal(&b, r)
 	mdSteps(&b, r)
 	mdPhases(&b, r)
 	mdVerifiers(&b, r)

@@ -59,6 +59,11 @@ type Report struct {
 	Faults      []Fault       `json:"faults,omitempty"`
 	Load        LoadSummary   `json:"load"`
 	Windows     []load.Window `json:"windows,omitempty"`
+
+	// Rehearsal is the walk of the rollback's Markdown runbook, when the
+	// scenario has one instead of a plan.
+	Rehearsal *Rehearsal `json:"rehearsal,omitempty"`
+
 	// Baseline aggregates the load windows before the fault onset.
 	Baseline *load.Window `json:"baseline,omitempty"`
 	// Harness is how well faultdrill itself held the drill.

@@ -288,6 +288,7 @@ func stepsGate(r *Report) Gate {
 		}
 		reasons = append(reasons, fmt.Sprintf("rollback action %s %s %s: %s", a.Action, orDash(a.Service), a.Status, a.Error))
 	}
+	reasons = append(reasons, r.Rehearsal.failures()...)
 	if len(reasons) > 0 {
 		return failedGate(GateSteps, class, reasons)
 	}

@@ -24,6 +24,11 @@ type Spec struct {
 	// plan redeploys the previous version of every service the timeline
 	// deployed, in reverse order.
 	Plan []ActionSpec `yaml:"plan,omitempty" json:"plan,omitempty"`
+	// Runbook is a Markdown runbook, relative to the scenario's folder,
+	// walked step by step instead of a plan when a trigger fires: its
+	// sh and faultdrill blocks run as actions, its other steps are
+	// answered by a person (or --answers, or --auto).
+	Runbook string `yaml:"runbook,omitempty" json:"runbook,omitempty"`
 	// VerifyIdempotent runs the plan a second time (ExecuteTwice) and
 	// compares the state digests taken after each run.
 	VerifyIdempotent bool `yaml:"verifyIdempotent,omitempty" json:"verifyIdempotent,omitempty"`

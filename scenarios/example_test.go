@@ -37,12 +37,12 @@ var _ = Describe("the bundled examples", func() {
 		names, err := examples.Names()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(names).To(ConsistOf("ledger-approval.yaml", "ledger-bad-release.yaml", "ledger-blue-green.yaml", "ledger-canary.yaml", "ledger-flag-rollback.yaml",
-			"ledger-good-release.yaml", "ledger-kv.yaml", "ledger-migration-restore.yaml", "ledger-partition.yaml",
+			"ledger-good-release.yaml", "ledger-kv.yaml", "ledger-migration-restore.yaml", "ledger-partition.yaml", "ledger-runbook.yaml",
 			"seaweedfs-partition.yaml", "seaweedfs-upgrade.yaml"))
 		for _, name := range names {
 			src, err := fs.ReadFile(examples.FS(), name)
 			Expect(err).NotTo(HaveOccurred())
-			_, err = scenarios.Parse(name, src)
+			_, err = scenarios.Parse(filepath.Join("examples", name), src) // a runbook is found next to its scenario
 			Expect(err).NotTo(HaveOccurred(), "%s", name)
 		}
 	})

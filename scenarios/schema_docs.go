@@ -283,6 +283,7 @@ var fieldDocs = map[string]string{
 	"rollback.Spec.Enabled":                           "Enabled turns automatic rollback on; nil means true.",
 	"rollback.Spec.HealFaults":                        "HealFaults says whether active faults are healed \"before\" the plan runs or left in place until \"after\" it (default): a rollback under an active partition is the harder, truer test.",
 	"rollback.Spec.Plan":                              "Plan is the list of actions run when a trigger fires. When empty, the plan redeploys the previous version of every service the timeline deployed, in reverse order.",
+	"rollback.Spec.Runbook":                           "Runbook is a Markdown runbook, relative to the scenario's folder, walked step by step instead of a plan when a trigger fires: its sh and faultdrill blocks run as actions, its other steps are answered by a person (or --answers, or --auto).",
 	"rollback.Spec.Scope":                             "Scope names the services that roll back (a partial rollback): the default plan redeploys only these, and a plan's actions may only name these; the other services stay as they are. Empty: every service the timeline deployed.",
 	"rollback.Spec.Triggers":                          "Triggers start the rollback; the first one to fire wins.",
 	"rollback.Spec.VerifyIdempotent":                  "VerifyIdempotent runs the plan a second time (ExecuteTwice) and compares the state digests taken after each run.",

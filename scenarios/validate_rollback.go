@@ -31,6 +31,7 @@ func (v *validator) rollback(facts timelineFacts) {
 	for i, a := range r.Plan {
 		v.action(p.key("plan").index(i), a, actionScope{deployed: facts.deployed, snapshots: maps.Clone(facts.snapshots)})
 	}
+	v.runbook(p)
 }
 
 // trigger checks one trigger, which is exactly one of a threshold, a

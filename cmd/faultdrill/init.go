@@ -59,6 +59,9 @@ func initScenario(_ context.Context, args []string, e env) int {
 			err = cerr
 		}
 	}
+	if err == nil && *from != "" {
+		err = writeBundledRunbook(dest, src, e.stdout)
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "faultdrill init: %v\n", err)
 		return exitError

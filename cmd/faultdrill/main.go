@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/faultdrill/faultdrill/drill"
 	tclog "github.com/testcontainers/testcontainers-go/log"
 )
 
@@ -25,6 +26,9 @@ type env struct {
 	// stdin is where a rollback owner answers approval prompts; nil when
 	// there is no terminal to ask on.
 	stdin io.Reader
+	// rehearsal, set by rehearse, says who answers a runbook's manual
+	// steps.
+	rehearsal *drill.Rehearsal
 }
 
 func main() {
@@ -57,6 +61,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run a drill and write its report", runDrill},
+		{"rehearse", "run a drill whose rollback is a Markdown runbook, step by step (--answers FILE, --auto)", rehearse},
 		{"validate", "check scenario files and report every problem", validate},
 		{"plan", "print a scenario's resolved timeline and defaults, without running it", plan},
 		{"schema", "print the JSON Schema of the scenario format, for editors", schema},

@@ -205,6 +205,10 @@ func writeRollbackPlan(w io.Writer, sc *scenarios.Scenario) {
 		}
 		fmt.Fprintf(w, "  approval by %s before the plan runs (no decision within %s: not approved)\n", cmp.Or(a.Role, "the rollback owner"), timeout)
 	}
+	if rb.Runbook != "" {
+		writeRunbookSteps(w, sc)
+		return
+	}
 	actions := rb.Plan
 	if len(actions) == 0 {
 		var deployed []string

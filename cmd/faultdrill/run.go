@@ -95,7 +95,8 @@ func runDrill(ctx context.Context, args []string, e env) int {
 			return exitInvalid
 		}
 	}
-	opts := drill.Options{OutDir: *out, Dir: *reportDir, Seed: in.seed, Vars: in.vars, Toxiproxy: in.toxiproxy, Approve: *approve, ReplayOf: in.replayOf}
+	opts := drill.Options{OutDir: *out, Dir: *reportDir, Seed: in.seed, Vars: in.vars, Toxiproxy: in.toxiproxy, Approve: *approve, ReplayOf: in.replayOf,
+		Rehearsal: e.rehearsal}
 	if *approve == "prompt" && e.stdin != nil {
 		opts.Prompt = &drill.Prompt{In: e.stdin, Out: e.stderr, Approver: *approver}
 	}

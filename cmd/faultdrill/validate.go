@@ -58,6 +58,9 @@ func validate(_ context.Context, args []string, e env) int {
 			}
 		}
 		fmt.Fprintf(e.stdout, "%s: ok\n", term.Escape(f))
+		if sc.Rollback.Runbook != "" && *format != "github" {
+			writeRunbookSteps(e.stdout, sc)
+		}
 	}
 	return code
 }

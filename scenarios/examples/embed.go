@@ -7,9 +7,9 @@ import (
 	"io/fs"
 )
 
-// files holds every example scenario.
+// files holds every example scenario, and the runbooks they walk.
 //
-//go:embed *.yaml
+//go:embed *.yaml runbooks/*.md
 var files embed.FS
 
 // FS returns the bundled example scenarios; each file is a scenario at the
