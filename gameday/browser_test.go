@@ -1,12 +1,11 @@
 package gameday_test
 
 import (
-	"bytes"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/faultdrill/faultdrill/internal/testbrowser"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -17,16 +16,7 @@ import (
 
 var _ = Describe("the game day's report.html in a real browser", Label("browser"), func() {
 	It("loads offline with no console message, a row per drill and hostile text kept as text", func(ctx SpecContext) {
-		var bin string
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-			if p, err := exec.LookPath(name); err == nil {
-				bin = p
-				break
-			}
-		}
-		if bin == "" {
-			Skip("no chromium on PATH: install Debian's chromium package (apt-get install -y chromium) to run this spec")
-		}
+		bin := testbrowser.Chromium()
 		dir := GinkgoT().TempDir()
 		rep := &gameday.Report{Name: "g", Started: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC), Dir: dir, Class: reports.ClassRTO, ExitCode: 5,
 			Drills: []gameday.DrillResult{
@@ -39,16 +29,8 @@ var _ = Describe("the game day's report.html in a real browser", Label("browser"
 		Expect(err).NotTo(HaveOccurred())
 		Expect(paths).To(HaveLen(5))
 
-		cmd := exec.CommandContext(ctx, bin, "--headless=new", "--disable-gpu", "--no-sandbox", "--enable-logging=stderr", "--v=0",
-			"--user-data-dir="+GinkgoT().TempDir(), "--dump-dom", "file://"+filepath.Join(dir, gameday.HTMLFile))
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-		cmd.WaitDelay = 5 * time.Second
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		Expect(cmd.Run()).To(Succeed(), stderr.String())
-		Expect(stderr.String()).NotTo(ContainSubstring(":CONSOLE"))
-		dom := stdout.String()
+		dom, log := testbrowser.DumpDOM(ctx, bin, "file://"+filepath.Join(dir, gameday.HTMLFile))
+		Expect(log).NotTo(ContainSubstring(":CONSOLE"))
 		Expect(strings.Count(dom, `<tr class="drill">`)).To(Equal(3))
 		Expect(dom).NotTo(ContainSubstring("<img"))
 		Expect(dom).To(ContainSubstring("skipped: drill 2 did not pass"))

@@ -2,14 +2,13 @@ package history_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/faultdrill/faultdrill/internal/testbrowser"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -89,31 +88,6 @@ var _ = Describe("trends", func() {
 	})
 })
 
-// chromium finds a headless-capable Chromium.
-func chromium() (string, bool) {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path, true
-		}
-	}
-	return "", false
-}
-
-// headless opens url in a headless Chromium and returns the DOM and
-// Chromium's log (console messages included).
-func headless(ctx context.Context, bin, url string) (dom, log string) {
-	GinkgoHelper()
-	cmd := exec.CommandContext(ctx, bin, "--headless=new", "--disable-gpu", "--no-sandbox",
-		"--enable-logging=stderr", "--v=0", "--user-data-dir="+GinkgoT().TempDir(), "--dump-dom", url)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	Expect(cmd.Run()).To(Succeed(), stderr.String())
-	return stdout.String(), stderr.String()
-}
-
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Key == key {
@@ -135,10 +109,7 @@ func findAll(n *html.Node, keep func(*html.Node) bool) []*html.Node {
 
 var _ = Describe("the trends page in a real browser", Label("browser"), func() {
 	It("loads offline with no console message and draws one chart per figure, a line per scenario", func(ctx SpecContext) {
-		bin, ok := chromium()
-		if !ok {
-			Skip("no chromium on PATH: install Debian's chromium package (apt-get install -y chromium) to run this spec")
-		}
+		bin := testbrowser.Chromium()
 		end := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		runs := generated(600, end)
 		runs[10].Scenario = `<img src=x onerror=alert(1)>`
@@ -148,7 +119,7 @@ var _ = Describe("the trends page in a real browser", Label("browser"), func() {
 		page := filepath.Join(GinkgoT().TempDir(), "trends.html")
 		Expect(os.WriteFile(page, b.Bytes(), 0o644)).To(Succeed())
 
-		dom, log := headless(ctx, bin, "file://"+page)
+		dom, log := testbrowser.DumpDOM(ctx, bin, "file://"+page)
 		var console []string
 		for _, line := range strings.Split(log, "\n") {
 			if strings.Contains(line, ":CONSOLE") {

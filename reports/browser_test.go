@@ -1,15 +1,13 @@
 package reports_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/faultdrill/faultdrill/internal/testbrowser"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -18,38 +16,9 @@ import (
 	"github.com/faultdrill/faultdrill/reports"
 )
 
-// chromium finds a headless-capable Chromium (Debian's package is
-// "chromium").
-func chromium() (string, bool) {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path, true
-		}
-	}
-	return "", false
-}
-
-// headless opens url in a headless Chromium and returns the DOM after the
-// page's scripts ran, and Chromium's log (console messages included).
-func headless(ctx context.Context, bin, url string) (dom, log string) {
-	GinkgoHelper()
-	cmd := exec.CommandContext(ctx, bin, "--headless=new", "--disable-gpu", "--no-sandbox",
-		"--enable-logging=stderr", "--v=0", "--user-data-dir="+GinkgoT().TempDir(), "--dump-dom", url)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	Expect(cmd.Run()).To(Succeed(), stderr.String())
-	return stdout.String(), stderr.String()
-}
-
 var _ = Describe("the HTML report in a real browser", Label("browser"), func() {
 	It("loads with no console message and draws the chart", func(ctx SpecContext) {
-		bin, ok := chromium()
-		if !ok {
-			Skip("no chromium on PATH: install Debian's chromium package (apt-get install -y chromium) to run this spec")
-		}
+		bin := testbrowser.Chromium()
 		r := realisticReport(120)
 		dir := drillDir(r, realisticJournal(r))
 		paths, err := reports.Render(dir, reports.FormatHTML)
@@ -57,7 +26,7 @@ var _ = Describe("the HTML report in a real browser", Label("browser"), func() {
 		abs, err := filepath.Abs(paths[0])
 		Expect(err).NotTo(HaveOccurred())
 
-		dom, log := headless(ctx, bin, "file://"+abs)
+		dom, log := testbrowser.DumpDOM(ctx, bin, "file://"+abs)
 
 		var console []string
 		for _, line := range strings.Split(log, "\n") {
@@ -93,10 +62,7 @@ var _ = Describe("the HTML report in a real browser", Label("browser"), func() {
 	}, NodeTimeout(3*time.Minute))
 
 	It("stacks the labels of moments close in time so that none overlaps or is cut, and starts the axis at the load start", func(ctx SpecContext) {
-		bin, ok := chromium()
-		if !ok {
-			Skip("no chromium on PATH: install Debian's chromium package (apt-get install -y chromium) to run this spec")
-		}
+		bin := testbrowser.Chromium()
 		r := realisticReport(60)
 		// Set-up took 17 s, and the trigger, approval, rollback and
 		// recovery come within a second: the labels a drill crowds.
@@ -138,7 +104,7 @@ var _ = Describe("the HTML report in a real browser", Label("browser"), func() {
 		abs, err := filepath.Abs(paths[0])
 		Expect(err).NotTo(HaveOccurred())
 
-		dom, _ := headless(ctx, bin, "file://"+abs)
+		dom, _ := testbrowser.DumpDOM(ctx, bin, "file://"+abs)
 		root, err := html.Parse(strings.NewReader(dom))
 		Expect(err).NotTo(HaveOccurred())
 		pre := (page{raw: dom, root: root}).all("pre", withID("geometry"))
