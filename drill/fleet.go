@@ -325,15 +325,21 @@ func (f *fleet) BlueGreen(ctx context.Context, service, version string, vars map
 	if err != nil {
 		return ph, err
 	}
-	old := busy(fs)
-	t = time.Now()
-	fs.stable, fs.canary = instanceSet{version: version, slots: slots}, nil
+	err = f.switchTo(ctx, fs, instanceSet{version: version, slots: slots}, nil, busy(fs), &ph)
+	return ph, err
+}
+
+// switchTo points the front at stable (and canary; nil for none) at once,
+// then drains and stops the instances in gone, timing both phases into ph.
+func (f *fleet) switchTo(ctx context.Context, fs *fleetService, stable instanceSet, canary *instanceSet, gone []int, ph *Phases) error {
+	t := time.Now()
+	fs.stable, fs.canary = stable, canary
 	f.setPool(fs)
 	ph.Switch = time.Since(t)
 	t = time.Now()
-	err = f.stopSlots(ctx, fs, old)
+	err := f.stopSlots(ctx, fs, gone)
 	ph.StopOld = time.Since(t)
-	return ph, err
+	return err
 }
 
 // Rolling replaces the replicas a batch at a time: per batch it drains and
@@ -456,14 +462,7 @@ func (f *fleet) PromoteCanary(ctx context.Context, service string) (Phases, erro
 	if fs.canary == nil {
 		return ph, fmt.Errorf("drill: %s has no canary to promote", service)
 	}
-	old := fs.stable.slots
-	t := time.Now()
-	fs.stable, fs.canary = *fs.canary, nil
-	f.setPool(fs)
-	ph.Switch = time.Since(t)
-	t = time.Now()
-	err := f.stopSlots(ctx, fs, old)
-	ph.StopOld = time.Since(t)
+	err := f.switchTo(ctx, fs, *fs.canary, nil, fs.stable.slots, &ph)
 	return ph, err
 }
 
@@ -477,14 +476,7 @@ func (f *fleet) AbortCanary(ctx context.Context, service string) (Phases, error)
 	if fs.canary == nil {
 		return ph, nil
 	}
-	gone := fs.canary.slots
-	t := time.Now()
-	fs.canary = nil
-	f.setPool(fs)
-	ph.Switch = time.Since(t)
-	t = time.Now()
-	err := f.stopSlots(ctx, fs, gone)
-	ph.StopOld = time.Since(t)
+	err := f.switchTo(ctx, fs, fs.stable, nil, fs.canary.slots, &ph)
 	return ph, err
 }
 
