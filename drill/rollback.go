@@ -9,6 +9,23 @@ import (
 	"github.com/faultdrill/faultdrill/rollback"
 )
 
+// startRollback asks for the approval the scenario wants before actions
+// (a plan's, or a runbook's automated steps) run, heals the faults first
+// when the scenario says so, and marks the drill rolled back; false when
+// the rollback must not go on (refused, timed out, or a signal arrived).
+func (r *run) startRollback(ctx context.Context, f rollback.Firing, actions []rollback.ActionSpec) bool {
+	if !r.approved(ctx, f, actions) || ctx.Err() != nil {
+		return false
+	}
+	if r.sc.Rollback.HealFaults == "before" {
+		r.healAll(ctx)
+	}
+	r.mu.Lock()
+	r.rolled = true
+	r.mu.Unlock()
+	return true
+}
+
 // rollBack records a fired trigger and, when the policy allows (and the
 // rollback owner approves, where the scenario asks for approval), runs the
 // rollback plan.
@@ -40,14 +57,10 @@ func (r *run) rollBack(ctx context.Context, f rollback.Firing) {
 		r.journal.Add("rollback.failed", err.Error(), nil)
 		return
 	}
-	if !r.approved(ctx, f, plan) || ctx.Err() != nil {
+	if !r.startRollback(ctx, f, plan) {
 		return
 	}
-	if r.sc.Rollback.HealFaults == "before" {
-		r.healAll(ctx)
-	}
 	r.mu.Lock()
-	r.rolled = true
 	r.plan = plan
 	r.mu.Unlock()
 

@@ -60,15 +60,9 @@ func (r *run) rehearse(ctx context.Context, f rollback.Firing) {
 	if r.report.Phases.TriggerFired != nil {
 		fired = *r.report.Phases.TriggerFired
 	}
-	if !r.approved(ctx, f, plan) || ctx.Err() != nil {
+	if !r.startRollback(ctx, f, plan) {
 		return
 	}
-	if r.sc.Rollback.HealFaults == "before" {
-		r.healAll(ctx)
-	}
-	r.mu.Lock()
-	r.rolled = true
-	r.mu.Unlock()
 
 	start := r.journal.Now()
 	decision := start - fired
