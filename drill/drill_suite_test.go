@@ -38,9 +38,9 @@ var (
 )
 
 var _ = SynchronizedBeforeSuite(func() []byte {
+	// Process 1 makes the shared folder; the first process to ask for a
+	// binary builds it there, the others wait for it.
 	s, err := testbin.NewShared()
-	Expect(err).NotTo(HaveOccurred())
-	_, err = s.Binary(testbin.Ledger)
 	Expect(err).NotTo(HaveOccurred())
 	return []byte(s.Dir)
 }, func(dir []byte) {
