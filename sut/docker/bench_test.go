@@ -23,12 +23,7 @@ import (
 func BenchmarkDemoUpDown(b *testing.B) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := docker.Available(ctx); err != nil {
-		b.Skip("no Docker engine: " + err.Error())
-	}
-	if err := docker.BuildImages(ctx, "../..", nil); err != nil {
-		b.Fatal(err)
-	}
+	benchImages(ctx, b)
 	var up, down time.Duration
 	var ids []string
 	b.Cleanup(func() {
@@ -70,12 +65,7 @@ func BenchmarkDemoUpDown(b *testing.B) {
 func BenchmarkRecreateSwitch(b *testing.B) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := docker.Available(ctx); err != nil {
-		b.Skip("no Docker engine: " + err.Error())
-	}
-	if err := docker.BuildImages(ctx, "../..", nil); err != nil {
-		b.Fatal(err)
-	}
+	benchImages(ctx, b)
 	id := fmt.Sprintf("fdbench-switch-%d", os.Getpid())
 	b.Cleanup(func() { _, _ = docker.Cleanup(context.Background(), id) })
 	timings := &timingLog{}
@@ -227,4 +217,16 @@ func demoUp(ctx context.Context, opts docker.Options) (*docker.Runtime, error) {
 	}
 	_, err = rt.Start(ctx, "api", "v1", map[string]string{"link.api-to-store": rt.LinkAddr(p.Listen)})
 	return rt, err
+}
+
+// benchImages skips the benchmark without a Docker engine, and builds the
+// demo's images when it has one.
+func benchImages(ctx context.Context, b *testing.B) {
+	b.Helper()
+	if err := docker.Available(ctx); err != nil {
+		b.Skip("no Docker engine: " + err.Error())
+	}
+	if err := docker.BuildImages(ctx, "../..", nil); err != nil {
+		b.Fatal(err)
+	}
 }
