@@ -80,3 +80,29 @@ var _ = Describe("the bundled game day", func() {
 		Expect(f.Participants).To(HaveLen(3))
 	})
 })
+
+var _ = Describe("the review's action items", func() {
+	It("include an objective a passing drill missed without failing a gate, and not a failed gate twice", func() {
+		f, err := parse(head)
+		Expect(err).NotTo(HaveOccurred())
+		dir := GinkgoT().TempDir()
+		rep := &reports.Report{Schema: reports.Schema, Drill: reports.Drill{ID: "d-1"}, Status: reports.Failed,
+			Outcome: reports.Outcome{Class: reports.ClassRTO, Reasons: []string{"rto: recovered in 2s, beyond the 300ms objective"},
+				Gates: []reports.Gate{{Name: reports.GateRTO, State: reports.GateFailed}}},
+			Score: reports.Score{Components: []reports.Component{
+				{Name: reports.PartRTO, Value: 0, Detail: "recovered in 2s, beyond the 300ms objective"},
+				{Name: reports.PartErrorBudget, Value: 0.67, Detail: "50 of 750 operations failed or ended indeterminate (6.67%), beyond the 5.00% error budget"},
+				{Name: reports.PartHealth, Value: 1, Detail: "all 2 services answered healthy"},
+				{Name: reports.PartSLO, NoData: true, Detail: "no data: no slo verifier ran"},
+			}}}
+		_, err = reports.Write(dir, rep)
+		Expect(err).NotTo(HaveOccurred())
+		d := gameday.Result(0, f, f.Drills[0], dir, 5)
+		Expect(d.Missed).To(HaveExactElements("errorBudget 0.67: 50 of 750 operations failed or ended indeterminate (6.67%), beyond the 5.00% error budget"))
+		items := (&gameday.Report{Drills: []gameday.DrillResult{d}}).Items()
+		Expect(items).To(HaveLen(2))
+		Expect(items[0].What).To(HavePrefix("rto: "))
+		Expect(items[1].ID).To(Equal("D1-2"))
+		Expect(items[1].What).To(HavePrefix("errorBudget 0.67: "))
+	})
+})

@@ -52,6 +52,10 @@ type DrillResult struct {
 	ExitCode int           `json:"exitCode"`
 	Reasons  []string      `json:"reasons,omitempty"`
 	Warnings []string      `json:"warnings,omitempty"`
+	// Missed are the objectives the drill fell short of without failing a
+	// gate for it: a score part below full marks, such as an overspent
+	// error budget.
+	Missed []string `json:"missed,omitempty"`
 	// Owner owns the drill's action items.
 	Owner string `json:"owner,omitempty"`
 }
@@ -71,6 +75,7 @@ func Result(i int, f *File, d Drill, dir string, code int) DrillResult {
 		r.Reasons = []string{fmt.Sprintf("the drill wrote no report (exit %d): see its folder and faultdrill's output", code)}
 	} else {
 		r.Status, r.Class, r.Reasons, r.Warnings = string(rep.Status), rep.Outcome.Class, rep.Outcome.Reasons, rep.Outcome.Warnings
+		r.Missed = missedObjectives(rep)
 		r.DrillID = rep.Drill.ID
 	}
 	if r.Owner == "" {
@@ -114,6 +119,23 @@ func Worst(drills []DrillResult) reports.Class {
 	return worst
 }
 
+// missedObjectives lists the score parts of rep below full marks whose
+// gate, if the part has one, did not fail (a failed gate is already among
+// the reasons): "errorBudget 0.67: 50 of 750 operations failed …".
+func missedObjectives(rep *reports.Report) []string {
+	failed := map[string]bool{}
+	for _, g := range rep.Outcome.Gates {
+		failed[g.Name] = g.State == reports.GateFailed
+	}
+	var out []string
+	for _, c := range rep.Score.Components {
+		if !c.NoData && c.Value < 1 && !failed[c.Name] {
+			out = append(out, fmt.Sprintf("%s %.2f: %s", c.Name, c.Value, c.Detail))
+		}
+	}
+	return out
+}
+
 // Item is one action item of the review: an anomaly someone must follow
 // up.
 type Item struct {
@@ -125,12 +147,13 @@ type Item struct {
 }
 
 // Items are the review's action items: every reason a drill failed and
-// every warning (advisory verifier, optional step), D<drill>-<n>.
+// every warning (advisory verifier, optional step) and every objective
+// missed without failing the drill, D<drill>-<n>.
 func (r *Report) Items() []Item {
 	var items []Item
 	for _, d := range r.Drills {
 		n := 0
-		for _, s := range append(slices.Clone(d.Reasons), d.Warnings...) {
+		for _, s := range slices.Concat(d.Reasons, d.Warnings, d.Missed) {
 			n++
 			items = append(items, Item{ID: fmt.Sprintf("D%d-%d", d.Index, n), Drill: d.Index, DrillID: d.DrillID, What: s, Owner: d.Owner})
 		}
@@ -334,7 +357,7 @@ func reviewOf(r *Report) ([]byte, error) {
 	b.WriteString("\n## Action items\n\n")
 	items := r.Items()
 	if len(items) == 0 {
-		b.WriteString("None: every drill passed without a warning.\n")
+		b.WriteString("None: every drill passed without a warning and met every objective.\n")
 	}
 	for _, it := range items {
 		fmt.Fprintf(&b, "- [ ] **%s** (drill %d) %s\n  - owner: %s\n  - due: \n", it.ID, it.Drill, it.What, it.Owner)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,7 +81,14 @@ var _ = Describe("faultdrill gameday", func() {
 		code, stdout, _ = cli(ctx, "history", "--history", db, "--items")
 		Expect(code).To(Equal(exitPassed))
 		Expect(stdout).To(MatchRegexp(`storage-team\n  spec-gameday-\S+ D2-1  rto: recovered in \S+, beyond the 300ms objective\n  spec-gameday-\S+ D2-2 `))
-		Expect(stdout).To(ContainSubstring("2 open action item(s)"))
+		// The two reasons drill 2 failed, and every objective a drill missed
+		// without failing for it (an error budget overspent under this
+		// machine's load varies from run to run), each an open item.
+		gd, err := gameday.ReadReport(dir)
+		Expect(err).NotTo(HaveOccurred())
+		open := len(gd.Items())
+		Expect(open).To(BeNumerically(">=", 2))
+		Expect(stdout).To(ContainSubstring(fmt.Sprintf("%d open action item(s)", open)))
 		code, stdout, stderr = cli(ctx, "review", dir, "--history", db, "--close", "D2-1", "--note", "RTO objective raised to 2s after review")
 		Expect(code).To(Equal(exitPassed), stderr)
 		Expect(stdout).To(ContainSubstring("closed D2-1"))
@@ -88,11 +96,16 @@ var _ = Describe("faultdrill gameday", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(b)).To(MatchRegexp(`- \[x\] \*\*D2-1\*\* .*\n  - owner: storage-team\n  - due: \n  - closed: \d{4}-\d\d-\d\d — RTO objective raised to 2s after review\n- \[ \] \*\*D2-2\*\*`))
 		_, stdout, _ = cli(ctx, "history", "--history", db, "--items")
-		Expect(stdout).To(ContainSubstring("1 open action item(s)"))
+		Expect(stdout).To(ContainSubstring(fmt.Sprintf("%d open action item(s)", open-1)))
 		Expect(stdout).NotTo(ContainSubstring("D2-1"))
 		code, _, stderr = cli(ctx, "review", dir, "--history", db, "--close", "D7-1", "--note", "x")
 		Expect(code).To(Equal(exitInvalid))
-		Expect(stderr).To(ContainSubstring("--close=D7-1: no such action item in " + dir + "; its items are [D2-1 D2-2]"))
+		var ids []string
+		for _, it := range gd.Items() {
+			ids = append(ids, it.ID)
+		}
+		Expect(ids).To(ContainElements("D2-1", "D2-2"))
+		Expect(stderr).To(ContainSubstring(fmt.Sprintf("--close=D7-1: no such action item in %s; its items are %v", dir, ids)))
 	}, SpecTimeout(3*time.Minute))
 
 	It("refuses outside the rollback window with the next allowed time, on a fixed clock", func(ctx SpecContext) {
